@@ -1,0 +1,262 @@
+"""Analyse a read board: liveness, address resolution, threads, waiting time, and the lint findings.
+
+Nothing here reads files or writes output: it takes the frozen `Board` and returns frozen facts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from generator.config import Config
+from generator.model import Board, ClaimRow, Finding, Message, Severity
+from generator.rules.base import Rule
+
+SESSION_ID = re.compile(r"^s[A-Z]$")
+DISPLAY_NAME = re.compile(r"^[A-Za-z]{1,12}$")
+TERMINAL_STATES = frozenset({"done", "declined", "answered"})
+# States after which the recipient still owes something (the sender is waiting on them).
+OPEN_STATES = {"sent": "to be seen", "seen": "an answer or decision", "accepted": "to be done"}
+ACK_STATES = ("sent", "seen", "answered", "accepted", "declined", "done")
+MESSAGE_TYPES = ("question", "answer", "handoff", "claim", "release", "relay", "info")
+
+
+class Liveness(StrEnum):
+    """A session's presence state against now."""
+
+    LIVE = "live"
+    IDLE = "idle"
+    STALE = "stale"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """A claim row with what analysis learned about it."""
+
+    row: ClaimRow
+    last_seen: datetime | None
+    seen_by: str  # `presence`, `commit`, `claim` or `` (what gave last_seen)
+    newest_commit_sha: str | None
+    liveness: Liveness
+
+    @property
+    def id(self) -> str | None:
+        return self.row.session_id
+
+
+class AddressKind(StrEnum):
+    """What an address in `to:` / `from:` resolved to."""
+
+    SESSION = "session"
+    EVERYONE = "everyone"
+    HUMAN = "human"
+    AGENT = "agent"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The result of resolving one address; `id` is a session id or agent id where known."""
+
+    kind: AddressKind
+    id: str | None
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddressBook:
+    """Every identity the board knows: claim rows, names, ids seen in history, agents."""
+
+    ids: frozenset[str]  # session ids known from rows, history and queue file names
+    names: dict[str, str | None]  # lower-cased display name -> session id (None: pool only)
+    agents: frozenset[str]
+    project_tag: str | None
+
+    def resolve(self, address: str | None) -> Resolved:
+        raw = (address or "").strip()
+        text = raw
+        if text.lower() in ("all", "*"):
+            return Resolved(AddressKind.EVERYONE, None, raw)
+        if text.lower() == "human":
+            return Resolved(AddressKind.HUMAN, None, raw)
+        if text.startswith("agent:"):
+            parts = text.split(":")
+            agent = parts[1] if len(parts) > 1 else ""
+            kind = AddressKind.AGENT if agent in self.agents else AddressKind.UNKNOWN
+            return Resolved(kind, agent or None, raw)
+        if ":" in text:
+            tag, _, rest = text.partition(":")
+            if self.project_tag is not None and tag != self.project_tag:
+                return Resolved(AddressKind.UNKNOWN, None, raw)
+            if rest == "*":
+                return Resolved(AddressKind.EVERYONE, None, raw)
+            text = rest
+        if text in self.ids:
+            return Resolved(AddressKind.SESSION, text, raw)
+        if text.lower() in self.names:
+            return Resolved(AddressKind.SESSION, self.names[text.lower()], raw)
+        if text in self.agents:
+            return Resolved(AddressKind.AGENT, text, raw)
+        return Resolved(AddressKind.UNKNOWN, None, raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every rule sees: the board, the configuration, now, and derived facts."""
+
+    board: Board
+    config: Config
+    now: datetime
+    sessions: tuple[SessionState, ...]
+    book: AddressBook
+    seen_times: dict[str, tuple[datetime, ...]]  # session id -> sorted times it showed a sign of life
+
+    def session(self, session_id: str | None) -> SessionState | None:
+        """The first claim row of `session_id`, if any."""
+        for state in self.sessions:
+            if state.id == session_id:
+                return state
+        return None
+
+    def liveness_at(self, session_id: str, moment: datetime) -> Liveness:
+        """The liveness of a session at a past moment, from every sign of life known up to then."""
+        times = self.seen_times.get(session_id, ())
+        i = bisect.bisect_right(times, moment)
+        if i == 0:
+            return Liveness.UNKNOWN
+        return classify(moment - times[i - 1], self.config)
+
+    def present_between(self, session_id: str, start: datetime, end: datetime) -> bool:
+        """True when the session was live or idle at some moment in [start, end]."""
+        if self.liveness_at(session_id, start) in (Liveness.LIVE, Liveness.IDLE):
+            return True
+        times = self.seen_times.get(session_id, ())
+        i = bisect.bisect_left(times, start)
+        return i < len(times) and times[i] <= end
+
+
+def classify(age: timedelta, config: Config) -> Liveness:
+    """live / idle / stale for a time since last seen, by the configured thresholds."""
+    t = config.thresholds
+    if age <= timedelta(minutes=t.live_minutes):
+        return Liveness.LIVE
+    if age <= timedelta(hours=t.stale_hours):
+        return Liveness.IDLE
+    return Liveness.STALE
+
+
+def _session_state(row: ClaimRow, board: Board, config: Config, now: datetime) -> SessionState:
+    candidates: list[tuple[datetime, str, str | None]] = []
+    if row.presence is not None:
+        candidates.append((row.presence.value, "presence", None))
+    if row.session_id is not None:
+        since = row.claimed.value if row.claimed is not None else None
+        commit = board.history.newest_by_session(row.session_id, since)
+        if commit is not None:
+            candidates.append((commit.at, "commit", commit.sha))
+    if row.claimed is not None:
+        candidates.append((row.claimed.value, "claim", None))
+    if not candidates:
+        return SessionState(row, None, "", None, Liveness.UNKNOWN)
+    # max by time; on a tie prefer presence, then commit, then claim (the list's order)
+    best = max(candidates, key=lambda c: c[0])
+    sha = next((c[2] for c in candidates if c[1] == "commit"), None)
+    return SessionState(row, best[0], best[1], sha, classify(now - best[0], config))
+
+
+def build_context(board: Board, config: Config, now: datetime, agents: Iterable[str] = ()) -> Context:
+    """Derive liveness, the address book and the signs of life of every session."""
+    sessions = tuple(_session_state(r, board, config, now) for r in board.scoreboard.rows)
+    ids: set[str] = {r.session_id for r in board.scoreboard.rows if r.session_id}
+    ids.update(c.session for c in board.history.commits if c.session)
+    ids.update(q.recipient for q in board.queues if SESSION_ID.match(q.recipient))
+    names: dict[str, str | None] = {n.lower(): None for n in (*config.names, *board.name_pool)}
+    for r in board.scoreboard.rows:
+        if r.name:
+            names.setdefault(r.name.lower(), r.session_id)
+            if names[r.name.lower()] is None:
+                names[r.name.lower()] = r.session_id
+    seen: dict[str, list[datetime]] = {}
+    for r in board.scoreboard.rows:
+        if r.session_id is None:
+            continue
+        bucket = seen.setdefault(r.session_id, [])
+        bucket.extend(s.value for s in (r.claimed, r.presence) if s is not None)
+    for c in board.history.commits:
+        if c.session is not None:
+            seen.setdefault(c.session, []).append(c.at)
+    book = AddressBook(frozenset(ids), names, frozenset(agents), config.project_tag)
+    times = {k: tuple(sorted(v)) for k, v in seen.items()}
+    return Context(board, config, now, sessions, book, times)
+
+
+def run_rules(ctx: Context, rules: Sequence[Rule]) -> tuple[Finding, ...]:
+    """Run each enabled rule; findings come back sorted by path, line, rule, message."""
+    findings: list[Finding] = []
+    for rule in rules:
+        severity = ctx.config.severity_for(rule.name, rule.severity)
+        if severity is None:
+            continue
+        for hit in rule.check(ctx):
+            level = severity
+            if hit.severity is not None and hit.severity.rank < severity.rank:
+                level = hit.severity  # a hit may be milder than its rule, never harsher
+            findings.append(Finding(rule.name, level, hit.path, hit.line, hit.message, hit.commit))
+    findings.sort(key=Finding.sort_key)
+    return tuple(_dedupe(findings))
+
+
+def _dedupe(findings: list[Finding]) -> Iterable[Finding]:
+    last: Finding | None = None
+    for f in findings:
+        if f != last:
+            yield f
+        last = f
+
+
+# --- views the site needs (pure functions of the board) -----------------------------------------
+
+
+def reply_target(message: Message, messages: Sequence[Message]) -> Message | None:
+    """The message a `re:` answers: same send time, preferring the one this reply is addressed to."""
+    if not message.re:
+        return None
+    from generator.timeutil import parse_stamp
+
+    wanted = parse_stamp(message.re)
+    if wanted is None:
+        return None
+    matches = [m for m in messages if m.at is not None and m.at.value == wanted.value and m is not message]
+    if not matches:
+        return None
+    for m in matches:
+        if message.to and m.sender and m.sender == message.to:
+            return m
+    return matches[0]
+
+
+def waiting_on(message: Message) -> str | None:
+    """What the sender is still waiting for, or None when the message needs nothing more."""
+    if message.is_broadcast:
+        return None
+    if message.status == "sent":
+        return OPEN_STATES["sent"]
+    if message.status == "seen" and message.type in ("question", "handoff", "claim"):
+        return OPEN_STATES["seen"]
+    if message.status == "accepted":
+        return OPEN_STATES["accepted"]
+    return None
+
+
+def max_severity(findings: Iterable[Finding]) -> Severity | None:
+    """The highest severity among `findings`, or None when there are none."""
+    best: Severity | None = None
+    for f in findings:
+        if best is None or f.severity.rank > best.rank:
+            best = f.severity
+    return best

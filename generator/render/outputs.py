@@ -1,0 +1,130 @@
+"""The machine outputs written into the site root: status.json, lint.json, lint.sarif, lint.junit.xml.
+
+`status_document` is also the single source of the counts the site shows, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.analysis import Liveness, waiting_on
+from generator.model import Message
+from generator.pipeline import Result
+from generator.render.formats import counts, finding_record, format_junit, sarif_document
+from generator.timeutil import iso
+
+SCHEMA_VERSION = 1
+OUTPUT_FILES = ("status.json", "lint.json", "lint.sarif", "lint.junit.xml")
+
+
+def _message_record(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "anchor": m.anchor,
+        "path": m.source.path,
+        "line": m.source.line,
+        "queue": m.queue,
+        "parsed": m.parsed,
+        "at": m.at.iso() if m.at else None,
+        "from": m.sender,
+        "to": m.to,
+        "type": m.type,
+        "ref": m.ref,
+        "re": m.re,
+        "via": m.via,
+        "status": m.status,
+        "waiting_for": waiting_on(m),
+        "acks": [
+            {
+                "at": a.at.iso() if a.at else None,
+                "by": a.by,
+                "state": a.state,
+                "note": a.note or None,
+                "line": a.source.line,
+            }
+            for a in m.acks
+        ],
+    }
+
+
+def status_document(result: Result) -> dict[str, Any]:
+    """The `status.json` content (see the reference page for its schema)."""
+    board, ctx = result.board, result.context
+    sessions = []
+    for s in ctx.sessions:
+        r = s.row
+        sessions.append(
+            {
+                "id": r.session_id,
+                "name": r.name,
+                "task": r.task,
+                "branch": r.branch,
+                "mode": r.mode,
+                "prefix": r.prefix,
+                "claimed_at": r.claimed.iso() if r.claimed else None,
+                "presence_at": r.presence.iso() if r.presence else None,
+                "presence_detail": r.presence_detail or None,
+                "last_seen": iso(s.last_seen) if s.last_seen else None,
+                "last_seen_from": s.seen_by or None,
+                "liveness": s.liveness.value,
+                "paths": list(r.paths),
+                "path": r.source.path,
+                "line": r.source.line,
+            }
+        )
+    messages = [_message_record(m) for m in board.messages]
+    liveness = {state.value: 0 for state in Liveness}
+    for s in ctx.sessions:
+        liveness[s.liveness.value] += 1
+    waiting = sum(1 for m in board.messages if waiting_on(m) is not None)
+    finding_counts = counts(result.findings)
+    history = board.history
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": iso(result.now),
+        "source": {
+            "commit": history.head,
+            "branch": history.branch,
+            "repo": result.config.site.repo_url or history.remote_url,
+        },
+        "sessions": sessions,
+        "messages": messages,
+        "tasks": [],
+        "agents": [],
+        "findings": {**finding_counts, "total": len(result.findings)},
+        "counts": {
+            "sessions": {**liveness, "total": len(sessions)},
+            "messages": {
+                "total": len(messages),
+                "waiting": waiting,
+                "broadcasts": sum(1 for m in board.messages if m.is_broadcast),
+                "unparsed": sum(1 for m in board.messages if not m.parsed),
+            },
+            "commits": len(history.commits),
+        },
+    }
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def machine_outputs(result: Result, help_base: str | None = None) -> dict[str, str]:
+    """Every machine output as {file name: text}; pure, so `lint` and `build` share it."""
+    findings: Sequence[Any] = result.findings
+    return {
+        "status.json": _dump(status_document(result)),
+        "lint.json": _dump([finding_record(f) for f in findings]),
+        "lint.sarif": _dump(sarif_document(result.findings, result.rules, help_base)),
+        "lint.junit.xml": format_junit(result.findings, result.rules),
+    }
+
+
+def write_machine_outputs(result: Result, out: Path) -> None:
+    """Write status.json, lint.json, lint.sarif and lint.junit.xml into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in machine_outputs(result, result.config.site.site_url).items():
+        (out / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,44 @@
+"""The rule registry: a plain table of every rule, built once at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.exceptions import UsageError
+from generator.rules.base import Rule
+
+# One line per rule module, in catalogue order (the order of `statusboard rules`).
+_MODULES: tuple[str, ...] = ()
+
+
+def _load() -> tuple[Rule, ...]:
+    import importlib
+
+    rules = tuple(importlib.import_module(f"generator.rules.{m}").RULE for m in _MODULES)
+    names = [r.name for r in rules]
+    codes = [r.code for r in rules]
+    assert len(set(names)) == len(names), "duplicate rule name"
+    assert len(set(codes)) == len(codes), "duplicate rule code"
+    return rules
+
+
+RULES: tuple[Rule, ...] = _load()
+BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
+
+
+def get(name: str) -> Rule:
+    """The rule called `name` (or with code `name`); UsageError when there is none."""
+    if name in BY_NAME:
+        return BY_NAME[name]
+    for rule in RULES:
+        if rule.code.lower() == name.lower():
+            return rule
+    raise UsageError(f"unknown rule {name!r}; `statusboard rules` lists them")
+
+
+def select(names: Iterable[str] | None) -> tuple[Rule, ...]:
+    """The rules named (all when None), in registry order."""
+    if names is None:
+        return RULES
+    wanted = {get(n).name for n in names}
+    return tuple(r for r in RULES if r.name in wanted)

@@ -1,0 +1,74 @@
+"""Timestamps of the board: the canonical `YYYY-MM-DDTHH:MMZ` form and the variants readers accept."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+from generator.model import Stamp
+
+CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$")
+
+# Liberal on input: `T` or a space, optional seconds and fraction, `Z`, `+01:00`, `+0100`, `UTC`, or
+# no zone at all (taken as UTC and reported).
+_STAMP = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?"
+    r"\s*(?P<zone>Z|z|UTC|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_stamp(text: str) -> Stamp | None:
+    """Read one timestamp as the board writes it; None when it is not a timestamp at all."""
+    raw = text.strip()
+    m = _STAMP.match(raw)
+    if not m:
+        return None
+    try:
+        year, month, day = (int(x) for x in m["date"].split("-"))
+        naive = datetime(year, month, day, int(m["h"]), int(m["m"]), int(m["s"] or 0))
+    except ValueError:
+        return None
+    zone = m["zone"]
+    if zone is None or zone in ("Z", "z", "UTC"):
+        tz: timezone = UTC
+    else:
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    value = naive.replace(tzinfo=tz).astimezone(UTC)
+    return Stamp(value=value, raw=raw, canonical=bool(CANONICAL.match(raw)), had_zone=zone is not None)
+
+
+def parse_now(text: str) -> datetime:
+    """Read `--now`; raises ValueError with a clear message when it is not a timestamp."""
+    stamp = parse_stamp(text)
+    if stamp is None:
+        raise ValueError(f"--now {text!r} is not a timestamp (expected YYYY-MM-DDTHH:MMZ)")
+    return stamp.value
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 UTC with seconds: the form of every machine output."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical(value: datetime) -> str:
+    """The board's own canonical form, minute precision."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def human_age(delta: timedelta) -> str:
+    """A short age for people: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{sign}{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
