@@ -11,10 +11,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from generator.config import Config
 from generator.model import Board, ClaimRow, Finding, Message, Severity
-from generator.rules.base import Rule
+
+if TYPE_CHECKING:
+    # Only for annotations: importing the rules package here would load every rule module, and
+    # they import this module, so a program that imports analysis first would hit a cycle.
+    from generator.rules.base import Rule
 
 SESSION_ID = re.compile(r"^s[A-Z]$")
 DISPLAY_NAME = re.compile(r"^[A-Za-z]{1,12}$")
@@ -114,7 +119,8 @@ class Context:
     now: datetime
     sessions: tuple[SessionState, ...]
     book: AddressBook
-    seen_times: dict[str, tuple[datetime, ...]]  # session id -> sorted times it showed a sign of life
+    # session id -> the sorted times it showed a sign of life (claims, presence, its commits)
+    seen_times: dict[str, tuple[datetime, ...]]
 
     def session(self, session_id: str | None) -> SessionState | None:
         """The first claim row of `session_id`, if any."""
@@ -169,7 +175,9 @@ def _session_state(row: ClaimRow, board: Board, config: Config, now: datetime) -
     return SessionState(row, best[0], best[1], sha, classify(now - best[0], config))
 
 
-def build_context(board: Board, config: Config, now: datetime, agents: Iterable[str] = ()) -> Context:
+def build_context(
+    board: Board, config: Config, now: datetime, agents: Iterable[str] = ()
+) -> Context:
     """Derive liveness, the address book and the signs of life of every session."""
     sessions = tuple(_session_state(r, board, config, now) for r in board.scoreboard.rows)
     ids: set[str] = {r.session_id for r in board.scoreboard.rows if r.session_id}
@@ -231,7 +239,9 @@ def reply_target(message: Message, messages: Sequence[Message]) -> Message | Non
     wanted = parse_stamp(message.re)
     if wanted is None:
         return None
-    matches = [m for m in messages if m.at is not None and m.at.value == wanted.value and m is not message]
+    matches = [
+        m for m in messages if m.at is not None and m.at.value == wanted.value and m is not message
+    ]
     if not matches:
         return None
     for m in matches:

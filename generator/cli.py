@@ -21,6 +21,7 @@ from generator.exceptions import StatusboardError, UsageError
 from generator.model import Finding, Severity
 from generator.progress import Progress
 from generator.render.formats import FORMATS, step_summary, summary_line
+from generator.rules.base import Rule
 from generator.timeutil import iso, parse_now
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -50,7 +51,7 @@ def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
     return any(f.severity.rank >= threshold for f in findings)
 
 
-def _rules(select: str | None) -> tuple[rule_registry.Rule, ...]:
+def _rules(select: str | None) -> tuple[Rule, ...]:
     if not select:
         return rule_registry.RULES
     return rule_registry.select(n.strip() for n in select.split(",") if n.strip())
@@ -173,19 +174,29 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser, repo: bool = True) -> None:
         if repo:
-            p.add_argument("repo", nargs="?", default=".", metavar="REPO",
-                           help="the git repository to read (default: .)")
-            p.add_argument("--config", metavar="FILE",
-                           help="configuration file (default: statusboard.toml in REPO)")
-        p.add_argument("--now", metavar="TS",
-                       help="fix the clock (YYYY-MM-DDTHH:MMZ) for reproducible output")
+            p.add_argument(
+                "repo",
+                nargs="?",
+                default=".",
+                metavar="REPO",
+                help="the git repository to read (default: .)",
+            )
+            p.add_argument(
+                "--config",
+                metavar="FILE",
+                help="configuration file (default: statusboard.toml in REPO)",
+            )
+        p.add_argument(
+            "--now", metavar="TS", help="fix the clock (YYYY-MM-DDTHH:MMZ) for reproducible output"
+        )
         p.add_argument("-v", "--verbose", action="store_true", help="show progress and details")
 
     fail_help = "fail (exit 1) on findings at or above this level (default: error)"
     p = sub.add_parser("build", help="write the static site and the machine outputs")
     common(p)
-    p.add_argument("-o", "--output", default="site", metavar="SITE",
-                   help="output folder (default: site/)")
+    p.add_argument(
+        "-o", "--output", default="site", metavar="SITE", help="output folder (default: site/)"
+    )
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--fail-on", choices=FAIL_LEVELS, default="error", help=fail_help)
     p.add_argument("--select", metavar="RULES", help="comma-separated rule names to run")
@@ -236,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:  # the tool's own failure: say so plainly, keep the traceback for a report
         traceback.print_exc()
-        print("statusboard: internal error (a bug: please report it with the trace above)",
-              file=sys.stderr)
+        print(
+            "statusboard: internal error (a bug: please report it with the trace above)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

@@ -19,7 +19,7 @@ def _server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
 
     class Quiet(handler):  # type: ignore[misc, valid-type]
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     # Loopback only: a status board is for the person at this machine, not the network.
@@ -73,7 +73,9 @@ def serve_repository(repo: Path, config: Config, out: Path, port: int, now: str 
     server = _server(out, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"serving at http://127.0.0.1:{server.server_port}/ — rebuilds on change (Ctrl-C to stop)")
+    print(
+        f"serving at http://127.0.0.1:{server.server_port}/ — rebuilds on change (Ctrl-C to stop)"
+    )
     last = _signature(repo, config)
     try:
         while True:

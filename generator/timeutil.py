@@ -36,7 +36,9 @@ def parse_stamp(text: str) -> Stamp | None:
         digits = zone[1:].replace(":", "")
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     value = naive.replace(tzinfo=tz).astimezone(UTC)
-    return Stamp(value=value, raw=raw, canonical=bool(CANONICAL.match(raw)), had_zone=zone is not None)
+    return Stamp(
+        value=value, raw=raw, canonical=bool(CANONICAL.match(raw)), had_zone=zone is not None
+    )
 
 
 def parse_now(text: str) -> datetime:

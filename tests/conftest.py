@@ -33,7 +33,11 @@ class GitRepo:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = stamp
         out = subprocess.run(
             ["git", "-c", "commit.gpgsign=false", *args],
-            cwd=self.root, env=env, check=True, capture_output=True, text=True,
+            cwd=self.root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return out.stdout
 

@@ -36,7 +36,9 @@ def summary_line(findings: Sequence[Finding]) -> str:
         return "no findings"
     c = counts(findings)
     plural = {"error": "errors", "warning": "warnings", "info": "info"}
-    return ", ".join(f"{c[k]} {plural[k] if c[k] != 1 else k}" for k in ("error", "warning", "info"))
+    return ", ".join(
+        f"{c[k]} {plural[k] if c[k] != 1 else k}" for k in ("error", "warning", "info")
+    )
 
 
 def finding_record(f: Finding) -> dict[str, Any]:
@@ -158,7 +160,9 @@ def format_junit(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
                 message=f"{len(hits)} finding{'s' if len(hits) != 1 else ''}: {first.message}",
                 type=max((h.severity for h in hits), key=lambda s: s.rank).value,
             )
-            failure.text = "\n".join(f"{location(h)}: {h.severity.value}: {h.message}" for h in hits)
+            failure.text = "\n".join(
+                f"{location(h)}: {h.severity.value}: {h.message}" for h in hits
+            )
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
@@ -186,6 +190,7 @@ def format_github(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
 
 def step_summary(findings: Sequence[Finding], limit: int = 1_000_000) -> str:
     """A markdown table of every finding for `$GITHUB_STEP_SUMMARY` (annotations show only 10)."""
+
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
