@@ -252,7 +252,8 @@ def reply_target(message: Message, messages: Sequence[Message]) -> Message | Non
 
 def waiting_on(message: Message) -> str | None:
     """What the sender is still waiting for, or None when the message needs nothing more."""
-    if message.is_broadcast:
+    if message.is_broadcast or not message.parsed:
+        # an unreadable block has no known recipient or state: it is a finding, not a wait
         return None
     if message.status == "sent":
         return OPEN_STATES["sent"]

@@ -1,0 +1,694 @@
+"""The site's pages as {path: markdown} plus a mkdocs nav, built from a pipeline Result.
+
+Pure: nothing here writes (the mkdocs plugin reuses it). Every page is fixed markdown headings
+around raw HTML blocks rendered by autoescaping Jinja2 templates, so board text can never be read
+as markdown or HTML by Python-Markdown. Page count is bounded by recipients × months, never by the
+number of messages: each message lives on the archive page of its send month, where its anchor
+never moves; the recipient's page shows only the most recent ones and links to the archives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import rules as rule_registry
+from generator.analysis import AddressKind, Liveness, SessionState, reply_target, waiting_on
+from generator.model import ClaimRow, Finding, Message, Severity
+from generator.pipeline import Result
+from generator.render.markdown import escape_text, render_inline, render_markdown
+from generator.render.outputs import status_document
+from generator.resources import docs_dir, templates_dir
+from generator.rules import _globs
+from generator.rules.base import DOC_SECTIONS, FAILURE_MODES, Rule
+from generator.timeutil import human_age, iso
+
+NavItem = str | dict[str, Any]
+STANDARD_COLUMNS = ("session", "task", "worktree", "claimed", "presence", "scope")
+SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+LIVENESS_ORDER = (Liveness.LIVE, Liveness.IDLE, Liveness.STALE, Liveness.UNKNOWN)
+# Names used verbatim in file names, nav titles and Material's unescaped templates: nothing a
+# browser or Python-Markdown could read as markup, nothing case-folding file systems could merge.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
+_RESERVED = frozenset({"index"})
+_RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_PR_REF = re.compile(r"^\s*(?:PR|MR|pull)\s*[#:]?\s*(\d+)\s*$", re.I)
+ASSETS = ("statusboard.css", "statusboard.js")
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def page_url(path: str, directory_urls: bool) -> str:
+    """The URL of a page source `path` (`inboxes/sA.md`), relative to the site root."""
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_page: str, to_page: str, anchor: str | None, directory_urls: bool) -> str:
+    """A link from one generated page to another (or to itself, with an anchor)."""
+    src = page_url(from_page, directory_urls)
+    dest = page_url(to_page, directory_urls)
+    base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
+    rel = posixpath.relpath(dest or ".", base or ".")
+    if (dest == "" or dest.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    if from_page == to_page and anchor:
+        return f"#{anchor}"
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def web_repo_url(url: str | None) -> str | None:
+    """An https URL for source links; `git@host:o/r.git` converted, credentials always dropped."""
+    if not url:
+        return None
+    text = url.strip()
+    m = re.match(r"^(?:ssh://)?git@([^:/]+)[:/](.+?)(?:\.git)?/?$", text)
+    if m:
+        return f"https://{m.group(1)}/{m.group(2)}"
+    m = re.match(r"^https?://(?:[^@/]*@)?([^/]+)/(.+?)(?:\.git)?/?$", text)
+    if m:
+        return f"https://{m.group(1)}/{m.group(2)}"
+    return None
+
+
+def site_repo_url(result: Result) -> str | None:
+    """Where source links point: the configured URL, else the git remote (as status.json does)."""
+    return web_repo_url(result.config.site.repo_url or result.board.history.remote_url)
+
+
+def paths_overlap(a: str, b: str) -> bool:
+    """Whether two claimed paths or globs can name the same file (the scope-overlap rule's test)."""
+    return _globs.overlaps(a, b)
+
+
+def _finding_key(f: Finding) -> tuple[int, str, int, str]:
+    return (-f.severity.rank, f.path, f.line or 0, f.message)
+
+
+# --- view models ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of an ack chain: the send, then each ack, with the time since the previous step."""
+
+    label: str  # `sent` or the ack state
+    at: datetime | None
+    raw_at: str
+    by: str
+    note: str
+    since_previous: timedelta | None
+
+
+@dataclass(slots=True)
+class MessageView:
+    """A message with everything its card shows."""
+
+    message: Message
+    recipient: RecipientView
+    archive: str  # page path of its permanent home
+    body: Markup
+    steps: list[Step]
+    unknown_fields: list[tuple[str, str]]
+    ref_url: str | None
+    waiting: str | None  # what the sender waits for
+    waiting_since: datetime | None
+    overdue: bool
+    findings: list[Finding]
+    reply_to: MessageView | None = None
+    replies: list[MessageView] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return self.message.anchor
+
+    @property
+    def summary(self) -> str:
+        """The body's first line of text, short, for reply stubs and tables."""
+        for line in self.message.body.splitlines():
+            text = line.strip().lstrip("#>-* ").strip()
+            if text:
+                return text if len(text) <= 90 else text[:89] + "…"
+        return ""
+
+
+@dataclass(slots=True)
+class RecipientView:
+    """One inbox: a queue file's recipient (or a session without one yet)."""
+
+    key: str
+    slug: str
+    title: str  # safe for nav, `<title>` and headings
+    path: str | None  # the queue file, None for a session that has never been written to
+    session: SessionState | None
+    messages: list[MessageView] = field(default_factory=list)
+    months: list[tuple[str, str, int]] = field(default_factory=list)  # (label, page, count)
+
+    @property
+    def page(self) -> str:
+        return f"inboxes/{self.slug}.md"
+
+    @property
+    def is_broadcast(self) -> bool:
+        return self.key == "all"
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for m in self.messages if m.waiting)
+
+    @property
+    def last_at(self) -> datetime | None:
+        times = [m.message.at.value for m in self.messages if m.message.at is not None]
+        return max(times) if times else None
+
+
+@dataclass(slots=True)
+class SessionView:
+    """A claim row with its analysis, overlaps and inbox links."""
+
+    state: SessionState
+    label: str
+    extras: list[str]  # cell per extra column, aligned with the scoreboard's extra headers
+    inboxes: list[RecipientView]
+    overlaps: dict[str, list[str]]  # claimed path -> labels of other sessions that overlap it
+    findings: list[Finding]
+
+    @property
+    def row(self) -> ClaimRow:
+        return self.state.row
+
+    @property
+    def scope_note(self) -> str:
+        """The Scope cell when it says more than the claimed paths shown beside it, else ''."""
+        rest = self.row.scope
+        for p in self.row.paths:
+            rest = rest.replace(f"`{p}`", "")
+        return self.row.scope if re.search(r"\w", rest) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """A rule with its configured severity and this run's findings."""
+
+    rule: Rule
+    configured: Severity | None  # None: turned off
+    ran: bool
+    findings: int
+    failure_mode: str
+
+    @property
+    def title(self) -> str:
+        """The rule's name where it is a plain kebab-case word (it is used in a heading and a path)."""
+        return self.rule.name if _RULE_NAME.match(self.rule.name) else f"rule-{self.rule.code}"
+
+    @property
+    def page(self) -> str:
+        return f"rules/{self.title}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What `build_pages` returns: markdown pages, other files, and the nav."""
+
+    pages: dict[str, str]
+    files: dict[str, bytes]
+    nav: list[NavItem]
+
+
+# --- building the views --------------------------------------------------------------------------
+
+
+def _slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A file-name slug per recipient, unique even on case-insensitive file systems."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(keys):
+        if _SAFE_NAME.match(key) and key.lower() not in _RESERVED:
+            base = key
+        else:
+            base = "r-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+        slug, n = base, 2
+        while slug.lower() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.lower())
+        out[key] = slug
+    return out
+
+
+def _steps(m: Message) -> list[Step]:
+    sent = m.at.value if m.at else None
+    steps = [Step("sent", sent, m.at.raw if m.at else "", m.sender or "", "", None)]
+    previous = sent
+    for a in m.acks:
+        at = a.at.value if a.at else None
+        # Each session acks a broadcast for itself: the age that matters is since the send.
+        start = sent if m.is_broadcast else previous
+        gap = at - start if at is not None and start is not None else None
+        steps.append(Step(a.state, at, a.at.raw if a.at else "", a.by, a.note, gap))
+        previous = at or previous
+    return steps
+
+
+def _ref_url(ref: str | None, repo: str | None) -> str | None:
+    if not ref or not repo:
+        return None
+    m = _PR_REF.match(ref)
+    if not m:
+        return None
+    kind = "-/merge_requests" if "gitlab" in repo else "pull"
+    return f"{repo}/{kind}/{m.group(1)}"
+
+
+def _findings_in(findings: Sequence[Finding], path: str, first: int, last: int) -> list[Finding]:
+    return [
+        f for f in findings if f.path == path and f.line is not None and first <= f.line <= last
+    ]
+
+
+def newest_first(months: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """Archive months newest first, the undated page last."""
+    dated = [m for m in reversed(months) if m[0] != "undated"]
+    return dated + [m for m in months if m[0] == "undated"]
+
+
+def _month(m: Message) -> str:
+    return m.at.value.strftime("%Y-%m") if m.at is not None else "undated"
+
+
+class _Builder:
+    """Turns a Result into view models once; the page functions only read them."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.ctx = result.context
+        self.now = result.now
+        self.config = result.config
+        history = result.board.history
+        self.repo = site_repo_url(result)
+        self.source_ref = history.head or self.config.site.edit_branch or history.branch or "main"
+        self.extra_headers = [
+            h for h in result.board.scoreboard.header if h.strip().lower() not in STANDARD_COLUMNS
+        ]
+        self.recipients = self._recipients()
+        self.messages = [m for r in self.recipients for m in r.messages]
+        self._thread()
+        self.sessions = self._sessions()
+
+    # inboxes
+
+    def _recipients(self) -> list[RecipientView]:
+        board = self.result.board
+        keys: dict[str, str | None] = {q.recipient: q.path for q in board.queues}
+        # Every session on the scoreboard gets an inbox page, so its row can always link to one.
+        for state in self.ctx.sessions:
+            sid = state.id
+            if sid and sid not in keys and not self._queues_of(sid):
+                keys[sid] = None
+        slugs = _slugs(keys)
+        views: list[RecipientView] = []
+        for key in sorted(keys, key=lambda k: (k != "all", k.lower(), k)):
+            resolved = self.ctx.book.resolve(key)
+            session = (
+                self.ctx.session(resolved.id) if resolved.kind is AddressKind.SESSION else None
+            )
+            slug = slugs[key]
+            title = key if _SAFE_NAME.match(key) else slug
+            views.append(RecipientView(key, slug, title, keys[key], session))
+        by_key = {v.key: v for v in views}
+        for q in board.queues:
+            view = by_key[q.recipient]
+            for m in q.messages:
+                view.messages.append(self._message(m, view))
+        for view in views:
+            counts = Counter(m.archive for m in view.messages)
+            months = sorted(
+                {_month(m.message) for m in view.messages}, key=lambda s: (s == "undated", s)
+            )
+            view.months = [
+                (mo, f"inboxes/{view.slug}/{mo}.md", counts[f"inboxes/{view.slug}/{mo}.md"])
+                for mo in months
+            ]
+        return views
+
+    def _queues_of(self, sid: str) -> list[str]:
+        return [
+            q.recipient
+            for q in self.result.board.queues
+            if (r := self.ctx.book.resolve(q.recipient)).kind is AddressKind.SESSION and r.id == sid
+        ]
+
+    def _message(self, m: Message, recipient: RecipientView) -> MessageView:
+        steps = _steps(m)
+        # The same test as status.json's count, so the overview and the tables agree.
+        wait = waiting_on(m)
+        since = next((s.at for s in reversed(steps) if s.at is not None), None) if wait else None
+        limit = timedelta(hours=self.config.thresholds.unacked_hours)
+        known = {"from", "to", "type", "ref", "re", "via", "status"}
+        return MessageView(
+            message=m,
+            recipient=recipient,
+            archive=f"inboxes/{recipient.slug}/{_month(m)}.md",
+            body=render_markdown(m.body),
+            steps=steps,
+            unknown_fields=[(k, v) for k, v in m.fields if k not in known],
+            ref_url=_ref_url(m.ref, self.repo),
+            waiting=wait,
+            waiting_since=since,
+            overdue=since is not None and self.now - since > limit,
+            findings=_findings_in(
+                self.result.findings, m.source.path, m.source.line or 0, m.end_line
+            ),
+        )
+
+    def _thread(self) -> None:
+        index = {id(v.message): v for v in self.messages}
+        plain = [v.message for v in self.messages]
+        for view in self.messages:
+            target = reply_target(view.message, plain) if view.message.parsed else None
+            if target is not None and id(target) in index:
+                parent = index[id(target)]
+                view.reply_to = parent
+                parent.replies.append(view)
+
+    # scoreboard
+
+    def _sessions(self) -> list[SessionView]:
+        by_session: dict[str, list[RecipientView]] = defaultdict(list)
+        for r in self.recipients:
+            if r.session is not None and r.session.id:
+                by_session[r.session.id].append(r)
+        labels = [_row_label(s.row) for s in self.ctx.sessions]
+        views = []
+        for i, state in enumerate(self.ctx.sessions):
+            row = state.row
+            overlaps: dict[str, list[str]] = {}
+            for j, other in enumerate(self.ctx.sessions):
+                if i == j or (other.id is not None and other.id == state.id):
+                    continue
+                for p in row.paths:
+                    if any(paths_overlap(p, q) for q in other.row.paths):
+                        overlaps.setdefault(p, []).append(labels[j])
+            cells = {h.strip().lower(): c for h, c in row.cells}
+            extras = [cells.get(h.strip().lower(), "") for h in self.extra_headers]
+            line = row.source.line or 0
+            views.append(
+                SessionView(
+                    state=state,
+                    label=labels[i],
+                    extras=extras,
+                    inboxes=by_session.get(state.id or "", []),
+                    overlaps=overlaps,
+                    findings=_findings_in(self.result.findings, row.source.path, line, line),
+                )
+            )
+        return views
+
+    # lint
+
+    def source_url(self, path: str, line: int | None) -> str | None:
+        if self.repo is None:
+            return None
+        return f"{self.repo}/blob/{self.source_ref}/{path}" + (f"#L{line}" if line else "")
+
+    def rule_views(self) -> list[RuleView]:
+        counts = Counter(f.rule for f in self.result.findings)
+        ran = {r.name for r in self.result.rules}
+        seen: dict[str, Rule] = {}
+        for r in (*self.result.rules, *rule_registry.RULES):  # what ran wins a name clash
+            seen.setdefault(r.name, r)
+        return [
+            RuleView(
+                rule=r,
+                configured=self.config.severity_for(r.name, r.severity),
+                ran=r.name in ran,
+                findings=counts[r.name],
+                failure_mode=FAILURE_MODES.get(r.failure_mode, r.failure_mode),
+            )
+            for r in sorted(seen.values(), key=lambda r: (r.code, r.name))
+        ]
+
+
+def _row_label(row: ClaimRow) -> str:
+    if row.session_id and row.name:
+        return f"{row.session_id} · {row.name}"
+    if row.session_id:
+        return row.session_id
+    first = row.cells[0][1].strip() if row.cells else ""
+    return first or f"row at line {row.source.line}"
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+def _fmt_time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "—"
+
+
+def _fmt_iso(value: datetime | None) -> str:
+    return iso(value) if value is not None else ""
+
+
+def _fmt_age(value: timedelta | None) -> str:
+    return human_age(value) if value is not None else ""
+
+
+def _month_label(month: str) -> str:
+    if month == "undated":
+        return "Undated"
+    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+
+
+def environment() -> jinja2.Environment:
+    """The page templates: autoescaped, strict, with the safe-markdown filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "pages")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Every printed value is escaped here (fences included): board text never becomes markup.
+        finalize=escape_text,
+    )
+    env.filters.update(
+        md=render_markdown,
+        md_inline=render_inline,
+        time=_fmt_time,
+        iso=_fmt_iso,
+        age=_fmt_age,
+        month_label=_month_label,
+    )
+    return env
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def build_pages(
+    result: Result,
+    *,
+    directory_urls: bool = False,
+    include_docs: bool = True,
+) -> Site:
+    """Every page of the site, its assets and its nav, from one Result. Writes nothing."""
+    b = _Builder(result)
+    env = environment()
+    status = status_document(result)
+    pages: dict[str, str] = {}
+    common: dict[str, Any] = {
+        "now": result.now,
+        "site": result.config.site,
+        "thresholds": result.config.thresholds,
+        "repo": b.repo,
+        "liveness_order": [s.value for s in LIVENESS_ORDER],
+        "severities": [s.value for s in SEVERITIES],
+        "source_url": b.source_url,
+        "ago_text": partial(_ago_text, result.now),
+        "ago_plain": partial(_ago_plain, result.now),
+        "newest_first": newest_first,
+    }
+
+    def render(template: str, path: str, **context: Any) -> None:
+        url: Callable[..., str] = partial(_url_from, path, directory_urls)
+        root: Callable[[str], str] = partial(_root_file, path, directory_urls)
+        pages[path] = env.get_template(template).render(
+            **common, **context, page=path, url=url, root_file=root
+        )
+
+    history = result.board.history
+    commit_url = f"{b.repo}/commit/{history.head}" if b.repo and history.head else None
+    waiting = sorted(
+        (m for m in b.messages if m.waiting),
+        key=lambda m: (m.waiting_since or result.now, m.message.id),
+    )
+    render(
+        "index.md.j2",
+        "index.md",
+        status=status,
+        counts=status["counts"],
+        findings=status["findings"],
+        history=history,
+        commit_url=commit_url,
+        sessions=b.sessions,
+        waiting=waiting[:5],
+        waiting_total=len(waiting),
+        recipients=b.recipients,
+    )
+    render(
+        "scoreboard.md.j2",
+        "scoreboard.md",
+        scoreboard=result.board.scoreboard,
+        sessions=b.sessions,
+        extra_headers=b.extra_headers,
+        prose=[
+            (blk, render_markdown(blk.text, heading_offset=1))
+            for blk in result.board.scoreboard.prose
+        ],
+        unparsed=[
+            (
+                blk,
+                _findings_in(
+                    result.findings, blk.source.path, blk.source.line or 0, blk.source.line or 0
+                ),
+            )
+            for blk in result.board.scoreboard.unparsed
+        ],
+    )
+    render("inboxes_index.md.j2", "inboxes/index.md", recipients=b.recipients, waiting=waiting)
+    for r in b.recipients:
+        recent = sorted(
+            r.messages,
+            key=lambda m: (
+                m.message.at.value
+                if m.message.at
+                else datetime.min.replace(tzinfo=result.now.tzinfo),
+                m.message.source.line or 0,
+            ),
+            reverse=True,
+        )[: max(result.config.site.recent_per_inbox, 0)]
+        render("inbox.md.j2", r.page, recipient=r, messages=recent, archive=None)
+        for month, path, _count in r.months:
+            on_page = [m for m in r.messages if m.archive == path]
+            render("inbox.md.j2", path, recipient=r, messages=on_page, archive=month)
+
+    rules = b.rule_views()
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in sorted(result.findings, key=_finding_key):
+        by_rule[f.rule].append(f)
+        by_file[f.path].append(f)
+    for fs in by_file.values():
+        fs.sort(key=Finding.sort_key)
+    rule_pages = {rv.rule.name: rv.page for rv in rules}
+    rank = {f.rule: max(x.severity.rank for x in by_rule[f.rule]) for f in result.findings}
+    render(
+        "lint.md.j2",
+        "lint/index.md",
+        findings=status["findings"],
+        by_rule=sorted(by_rule.items(), key=lambda kv: (-rank[kv[0]], kv[0])),
+        by_file=sorted(by_file.items()),
+        rule_pages=rule_pages,
+        rule_summaries={rv.rule.name: rv.rule.summary for rv in rules},
+        file_ids={p: f"file-{i + 1}" for i, p in enumerate(sorted(by_file))},
+    )
+    render("rules_index.md.j2", "rules/index.md", rules=rules)
+    for rv in rules:
+        sections = [
+            (title, render_markdown(rv.rule.section(title), heading_offset=2))
+            for title in DOC_SECTIONS
+        ]
+        render(
+            "rule.md.j2", rv.page, rv=rv, sections=sections, summary=render_inline(rv.rule.summary)
+        )
+
+    files = {f"assets/{name}": (templates_dir() / "assets" / name).read_bytes() for name in ASSETS}
+    nav: list[NavItem] = [
+        {"Overview": "index.md"},
+        {"Scoreboard": "scoreboard.md"},
+        {"Inboxes": ["inboxes/index.md", *(_inbox_nav(r) for r in b.recipients)]},
+        {
+            "Lint": [
+                "lint/index.md",
+                {"Rules": ["rules/index.md", *({rv.rule.name: rv.page} for rv in rules)]},
+            ]
+        },
+    ]
+    if include_docs:
+        doc_pages, doc_files, doc_nav = _shipped_docs(docs_dir())
+        pages.update(doc_pages)
+        files.update(doc_files)
+        if doc_nav:
+            nav.append({"Docs": doc_nav})
+    return Site(pages, files, nav)
+
+
+def _ago_text(now: datetime, then: datetime) -> str:
+    delta = now - then
+    return f"in {human_age(-delta)}" if delta.total_seconds() < 0 else f"{human_age(delta)} ago"
+
+
+def _ago_plain(now: datetime, then: datetime | None) -> str:
+    return human_age(now - then) if then is not None else ""
+
+
+def _root_file(page: str, directory_urls: bool, name: str) -> str:
+    """A link from a page to a file at the site root (status.json, lint.sarif)."""
+    src = page_url(page, directory_urls)
+    base = src.rstrip("/") if src.endswith("/") else posixpath.dirname(src)
+    return posixpath.relpath(name, base or ".")
+
+
+def _url_from(page: str, directory_urls: bool, to: str, anchor: str | None = None) -> str:
+    return relative_url(page, to, anchor, directory_urls)
+
+
+def _inbox_nav(r: RecipientView) -> NavItem:
+    months = [{_month_label(mo): p} for mo, p, _ in newest_first(r.months)]
+    title = "Broadcasts" if r.is_broadcast else r.title
+    return {title: [{"Recent": r.page}, *months]} if months else {title: r.page}
+
+
+def _shipped_docs(root: Path) -> tuple[dict[str, str], dict[str, bytes], list[NavItem]]:
+    """The shipped documentation under `docs/`: pages, other files, and a nav mirroring folders."""
+    pages: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    if not root.is_dir():
+        return pages, files, []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or any(part.startswith((".", "_")) for part in rel.split("/")):
+            continue
+        if path.suffix == ".md":
+            pages[f"docs/{rel}"] = path.read_text(encoding="utf-8")
+        else:
+            files[f"docs/{rel}"] = path.read_bytes()
+    return pages, files, _docs_nav(sorted(pages), "docs/")
+
+
+def _docs_nav(paths: list[str], prefix: str) -> list[NavItem]:
+    """Nested nav for the docs folder: index first, files, then one section per sub-folder."""
+    here = [p for p in paths if "/" not in p[len(prefix) :]]
+    here.sort(key=lambda p: (not p.endswith("/index.md") and not p.endswith("/README.md"), p))
+    items: list[NavItem] = list(here)
+    folders = sorted({p[len(prefix) :].split("/", 1)[0] for p in paths if "/" in p[len(prefix) :]})
+    for folder in folders:
+        sub = [p for p in paths if p.startswith(f"{prefix}{folder}/")]
+        title = folder.replace("-", " ").replace("_", " ").capitalize()
+        items.append({title: _docs_nav(sub, f"{prefix}{folder}/")})
+    return items
