@@ -8,7 +8,35 @@ from generator.exceptions import UsageError
 from generator.rules.base import Rule
 
 # One line per rule module, in catalogue order (the order of `statusboard rules`).
-_MODULES: tuple[str, ...] = ()
+_MODULES: tuple[str, ...] = (
+    # parsing
+    "file_unreadable",
+    "scoreboard_parse",
+    "message_parse",
+    "export_parse",
+    "non_canonical_timestamp",
+    "future_timestamp",
+    # scoreboard and identity
+    "bad_session_id",
+    "bad_display_name",
+    "duplicate_claim",
+    "stale_claim",
+    "task_placeholder",
+    "scope_overlap",
+    # queues and the ack chain
+    "misfiled_message",
+    "unknown_recipient",
+    "unacked_message",
+    "broadcast_unacked",
+    "illegal_ack_transition",
+    "ack_status_mismatch",
+    "handoff_without_ref",
+    "dangling_reply",
+    "relay_without_source",
+    # safety of the published site
+    "secret_in_board",
+    "raw_html_in_message",
+)
 
 
 def _load() -> tuple[Rule, ...]:

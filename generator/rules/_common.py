@@ -1,0 +1,108 @@
+"""Helpers shared by the rule modules: walking the model and naming things in messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from generator.analysis import AddressKind, Context, Resolved
+from generator.model import Ack, Board, ClaimRow, Message, SourceRef, Stamp
+from generator.rules.base import Hit
+from generator.timeutil import canonical, human_age
+
+
+def problem_hits(ctx: Context, rule: str) -> Iterator[Hit]:
+    """The reader's problems filed under `rule`, as hits (the parsing rules only surface these)."""
+    for problem in ctx.board.problems:
+        if problem.rule == rule:
+            yield Hit.at(problem.source, problem.message)
+
+
+def row_label(row: ClaimRow) -> str:
+    """`sA · Sintra` as a message names a claim row; the raw first cell when the id is missing."""
+    if row.session_id and row.name:
+        return f"{row.session_id} · {row.name}"
+    if row.session_id:
+        return row.session_id
+    first = row.cells[0][1].strip() if row.cells else ""
+    return first or f"row at line {row.source.line}"
+
+
+def message_label(message: Message) -> str:
+    """`<id> (handoff from sB to sA)`: the message id plus what it is, for every queue finding."""
+    kind = message.type or "message"
+    return f"{message.id} ({kind} from {message.sender or '?'} to {message.to or '?'})"
+
+
+def ago(now: datetime, then: datetime) -> str:
+    """`9 h ago`, for messages that say how old a thing is."""
+    return f"{human_age(now - then)} ago"
+
+
+def when(value: datetime) -> str:
+    """A time in the board's own canonical form."""
+    return canonical(value)
+
+
+@dataclass(frozen=True, slots=True)
+class StampSite:
+    """One timestamp of the model, where it was written and what it is (for messages)."""
+
+    source: SourceRef
+    what: str  # `sA · Sintra Claimed`, `<message id> send time`, `ack by sA on <message id>`
+    stamp: Stamp
+
+
+def iter_stamps(board: Board) -> Iterator[StampSite]:
+    """Every parsed timestamp of the board: claim rows, message headings and ack lines."""
+    for row in board.scoreboard.rows:
+        if row.claimed is not None:
+            yield StampSite(row.source, f"{row_label(row)} Claimed", row.claimed)
+        if row.presence is not None:
+            yield StampSite(row.source, f"{row_label(row)} Presence", row.presence)
+    for message in board.messages:
+        if not message.parsed:
+            continue
+        if message.at is not None:
+            yield StampSite(message.source, f"{message.id} send time", message.at)
+        for ack in message.acks:
+            if ack.at is not None:
+                yield StampSite(ack.source, f"ack by {ack.by} on {message.id}", ack.at)
+
+
+def parsed_messages(board: Board) -> Iterator[Message]:
+    """Messages whose heading was read (the others are message-parse findings already)."""
+    return (m for m in board.messages if m.parsed)
+
+
+def resolve(ctx: Context, address: str | None) -> Resolved:
+    """`ctx.book.resolve`, kept here so every rule resolves the same way."""
+    return ctx.book.resolve(address)
+
+
+def recipient(ctx: Context, message: Message) -> Resolved:
+    """Whom a message is for: its `to:`, or the queue file's recipient when `to:` is missing."""
+    return ctx.book.resolve(message.to if message.to else message.queue)
+
+
+def is_broadcast(ctx: Context, message: Message) -> bool:
+    """A message in `to-all.md` or addressed to everyone (`all`, `po:*`)."""
+    return message.is_broadcast or recipient(ctx, message).kind is AddressKind.EVERYONE
+
+
+def newest_ack(message: Message) -> Ack | None:
+    """The last ack line in file order: acks are appended, so the last one is the newest."""
+    return message.acks[-1] if message.acks else None
+
+
+def ack_session(ctx: Context, ack: Ack) -> str:
+    """The session id an ack line's `by` names, or the text as written when it resolves to none."""
+    resolved = ctx.book.resolve(ack.by)
+    return resolved.id if resolved.kind is AddressKind.SESSION and resolved.id else ack.by.strip()
+
+
+def snippet(text: str, limit: int = 60) -> str:
+    """One line of `text`, cut to `limit` characters, for quoting in a message."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,55 @@
+"""A `to:` or `from:` that resolves to no session, display name, roster agent or `human`.
+
+## What it finds
+
+A message heading whose `to:` or `from:` is none of: a session id known from the scoreboard, the
+queue files or `[sX]` commits; a display name of the scoreboard or the name pool; a qualified handle
+of this project (`po:sA`, `po:*`); `all`; `human`; a roster agent (`agent:frankel:main`).
+
+## Why it matters
+
+Lossy relay: a message to nobody in particular is read by nobody, and a reply to an unknown sender
+has nowhere to go; it is usually a typo in a name or a handle of another project.
+
+## Example
+
+```
+## 2026-05-31T15:00Z · from:sB · to:Sinta · type:question · status:sent
+```
+
+## Fix
+
+Address the message by id (`to:sA`), by a display name on the scoreboard (`to:Sintra`), or `to:all`;
+add a new agent to the roster, or a name to `names` in the configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.analysis import AddressKind, Context
+from generator.model import Severity
+from generator.rules._common import parsed_messages, resolve
+from generator.rules.base import Hit, Rule
+
+
+def check(ctx: Context) -> Iterable[Hit]:
+    for message in parsed_messages(ctx.board):
+        for key, value in (("to", message.to), ("from", message.sender)):
+            if not value:
+                continue  # a missing field is message-parse's
+            if resolve(ctx, value).kind is AddressKind.UNKNOWN:
+                yield Hit.at(
+                    message.source,
+                    f"{message.id}: {key}:{value} resolves to no session, name, agent or human",
+                )
+
+
+RULE = Rule(
+    name="unknown-recipient",
+    code="SB302",
+    severity=Severity.WARNING,
+    failure_mode="lossy-relay",
+    doc=__doc__ or "",
+    check=check,
+)
