@@ -1,0 +1,343 @@
+"""Addressed queues (`queue/to-<id>.md`, formats.md §3): one message per top-level `## ` block."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from markdown_it.token import Token
+
+from generator.model import Ack, Message, Problem, QueueFile, SourceRef, Stamp
+from generator.readers._text import clip, or_list, raw_block, trimmed_range
+from generator.readers.mdtable import block_parser
+from generator.timeutil import parse_stamp
+
+RULE = "message-parse"
+MESSAGE_TYPES = ("question", "answer", "handoff", "claim", "release", "relay", "info")
+STATES = ("sent", "seen", "answered", "accepted", "declined", "done")
+REQUIRED = ("from", "to", "type")
+KNOWN_KEYS = ("from", "to", "type", "ref", "re", "via", "status")
+EXPECTED_HEADING = "`## <timestamp> · from:… · to:… · type:…`"
+EXPECTED_ACK = "`- ack · <timestamp> · <by> · <state>[ · <note>]`"
+
+# ` · ` is the separator; `·` without spaces and ` | ` are accepted too.
+_SEPARATOR = re.compile(r"\s*·\s*|\s+\|\s+")
+_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)$")
+_ACK_START = re.compile(r"^\s{0,3}[-*+]\s+ack(?=$|[\s·|:])", re.IGNORECASE)
+_ITEM_MARKER = re.compile(r"^\s{0,3}[-*+]\s+")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(slots=True)
+class _Heading:
+    """What a heading line says, before ids and problems are worked out."""
+
+    stamp: Stamp | None = None
+    stamp_text: str | None = None  # the part meant as the send time, as written
+    stamp_misplaced: bool = False
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    stray: list[str] = field(default_factory=list)  # parts that are not `key:value`
+
+    @property
+    def parsed(self) -> bool:
+        return self.stamp is not None or any(k.lower() in KNOWN_KEYS for k, _ in self.fields)
+
+    def first(self, key: str) -> str | None:
+        """The first non-empty value of `key` (case-insensitive)."""
+        return next((v for k, v in self.fields if k.lower() == key and v), None)
+
+
+@dataclass(slots=True)
+class _File:
+    path: str
+    name: str
+    recipient: str
+    lines: list[str]
+    problems: list[Problem] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    repeats: dict[str, int] = field(default_factory=dict)  # base id -> next repeat number
+    anchors: set[str] = field(default_factory=set)
+    anchor_repeats: dict[str, int] = field(default_factory=dict)
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(RULE, SourceRef(self.path, line), message))
+
+    def new_id(self, base: str) -> tuple[str, str]:
+        """A message id unique in the file (`-2`, `-3` for repeats) and its unique anchor."""
+        n = self.repeats.get(base, 1)
+        ident = f"{self.name}#{base}" if n == 1 else f"{self.name}#{base}-{n}"
+        while ident in self.ids:
+            n += 1
+            ident = f"{self.name}#{base}-{n}"
+        self.repeats[base] = n + 1
+        self.ids.add(ident)
+        anchor = "msg-" + (_SLUG_JUNK.sub("-", ident.split("#", 1)[1].lower()).strip("-") or "x")
+        unique, n = anchor, self.anchor_repeats.get(anchor, 1)
+        if n > 1:
+            unique = f"{anchor}-{n}"
+        while unique in self.anchors:
+            n += 1
+            unique = f"{anchor}-{n}"
+        self.anchor_repeats[anchor] = n + 1
+        self.anchors.add(unique)
+        return ident, unique
+
+
+def recipient_of(path: str) -> str:
+    """What follows `to-` in a queue file's name: `sA`, `Sintra`, `all`."""
+    name = PurePosixPath(path).name
+    stem = name[:-3] if name.endswith(".md") else name
+    return stem[3:] if stem.startswith("to-") else stem
+
+
+def read_queue(path: str, text: str) -> tuple[QueueFile, list[Problem]]:
+    """Parse one queue file; every block or ack line it cannot read becomes a problem."""
+    lines = text.split("\n")
+    qfile = _File(path, PurePosixPath(path).name, recipient_of(path), lines)
+    tokens = block_parser().parse(text)
+    headings = [
+        (token.map[0], tokens[i + 1].content)
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+        and token.tag == "h2"
+        and token.markup == "##"
+        and token.level == 0
+        and token.map is not None
+    ]
+    items = _top_level_items(tokens)
+    preamble = raw_block(path, lines, 0, headings[0][0] if headings else len(lines))
+    messages = []
+    next_item = 0  # items and headings are both in line order: one pass hands each block its own
+    for k, (start, heading) in enumerate(headings):
+        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        while next_item < len(items) and items[next_item][0] <= start:
+            next_item += 1
+        block_items = []
+        while next_item < len(items) and items[next_item][0] < end:
+            block_items.append(items[next_item])
+            next_item += 1
+        messages.append(_read_message(qfile, start, end, heading, block_items))
+    queue = QueueFile(
+        path=path,
+        recipient=qfile.recipient,
+        preamble=(preamble,) if preamble else (),
+        messages=tuple(messages),
+    )
+    return queue, qfile.problems
+
+
+def _top_level_items(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Line ranges [start, end) of the items of top-level bullet lists."""
+    return [
+        (t.map[0], t.map[1])
+        for t in tokens
+        if t.type == "list_item_open"
+        and t.level == 1
+        and t.markup in ("-", "*", "+")
+        and t.map is not None
+    ]
+
+
+def _read_message(
+    qfile: _File, start: int, end: int, heading_text: str, items: list[tuple[int, int]]
+) -> Message:
+    lines = qfile.lines
+    line_no = start + 1
+    last = end
+    while last > start + 1 and not lines[last - 1].strip():
+        last -= 1
+    heading = _parse_heading(heading_text)
+    if not heading.parsed:
+        ident, anchor = qfile.new_id(f"L{line_no}")
+        shown = f"## {heading_text}".rstrip()
+        qfile.report(
+            line_no,
+            f"the heading `{clip(shown)}` is not a message heading (expected {EXPECTED_HEADING}); "
+            "the block is kept as written",
+        )
+        return Message(
+            id=ident,
+            anchor=anchor,
+            source=SourceRef(qfile.path, line_no),
+            end_line=last,
+            queue=qfile.recipient,
+            heading=heading_text,
+            parsed=False,
+            at=None,
+            sender=None,
+            to=None,
+            type=None,
+            ref=None,
+            re=None,
+            via=None,
+            status="sent",
+            status_explicit=False,
+            fields=tuple(heading.fields),
+            body=_joined(lines, start + 1, end),
+            acks=(),
+        )
+    sender = heading.first("from")
+    if heading.stamp is not None and sender is not None and heading.stamp_text is not None:
+        ident, anchor = qfile.new_id(f"{heading.stamp_text}-{sender}")
+    else:
+        ident, anchor = qfile.new_id(f"L{line_no}")
+    _report_heading(qfile, line_no, ident, heading)
+    type_ = _known(heading.first("type"), MESSAGE_TYPES)
+    status = _known(heading.first("status"), STATES)
+    acks: list[Ack] = []
+    ack_lines: set[int] = set()
+    for a, b in items:
+        if not _ACK_START.match(lines[a]):
+            continue
+        while b > a + 1 and not lines[b - 1].strip():
+            b -= 1
+        ack = _read_ack(qfile, ident, a, b)
+        if ack is not None:
+            acks.append(ack)
+            ack_lines.update(range(a, b))
+    kept = [line for i, line in enumerate(lines[start + 1 : end], start + 1) if i not in ack_lines]
+    return Message(
+        id=ident,
+        anchor=anchor,
+        source=SourceRef(qfile.path, line_no),
+        end_line=last,
+        queue=qfile.recipient,
+        heading=heading_text,
+        parsed=True,
+        at=heading.stamp,
+        sender=sender,
+        to=heading.first("to"),
+        type=type_,
+        ref=heading.first("ref"),
+        re=heading.first("re"),
+        via=heading.first("via"),
+        status=status or "sent",
+        status_explicit=status is not None,
+        fields=tuple(heading.fields),
+        body=_joined(kept, 0, len(kept)),
+        acks=tuple(acks),
+    )
+
+
+def _parse_heading(text: str) -> _Heading:
+    parts = [p.strip() for p in _SEPARATOR.split(text.strip())]
+    parts = [p for p in parts if p]  # a trailing ` ·` leaves an empty part
+    heading = _Heading()
+    if not parts:
+        return heading
+    rest = parts
+    if not _FIELD.match(parts[0]):
+        heading.stamp_text = parts[0]
+        heading.stamp = parse_stamp(parts[0].strip("`"))
+        rest = parts[1:]
+    for part in rest:
+        m = _FIELD.match(part)
+        if m:
+            heading.fields.append((m["key"], m["value"].strip().strip("`").strip()))
+        else:
+            heading.stray.append(part)
+    if heading.stamp_text is None:
+        # Liberal: a send time written later in the heading still counts (and is reported).
+        for part in heading.stray:
+            stamp = parse_stamp(part.strip("`"))
+            if stamp is not None:
+                heading.stamp, heading.stamp_text, heading.stamp_misplaced = stamp, part, True
+                heading.stray.remove(part)
+                break
+    return heading
+
+
+def _report_heading(qfile: _File, line_no: int, ident: str, heading: _Heading) -> None:
+    """One problem per thing wrong with a heading that was otherwise read."""
+    who = f"message `{ident}`"
+    if heading.stamp_text is None:
+        qfile.report(
+            line_no, f"{who}: the heading has no send timestamp (expected {EXPECTED_HEADING})"
+        )
+    elif heading.stamp is None:
+        qfile.report(
+            line_no,
+            f"{who}: `{clip(heading.stamp_text)}` is not a timestamp (expected YYYY-MM-DDTHH:MMZ)",
+        )
+    elif heading.stamp_misplaced:
+        qfile.report(
+            line_no, f"{who}: the send timestamp `{heading.stamp_text}` is not first in the heading"
+        )
+    missing = [f"`{key}:`" for key in REQUIRED if heading.first(key) is None]
+    if missing:
+        qfile.report(line_no, f"{who} has no {or_list(missing)} field")
+    for key, allowed in (("type", MESSAGE_TYPES), ("status", STATES)):
+        value = heading.first(key)
+        if value is not None and value.lower() not in allowed:
+            qfile.report(
+                line_no,
+                f"{who} has the unknown {key} `{clip(value)}` (expected {', '.join(allowed)})",
+            )
+    seen: dict[str, list[str]] = {}
+    for key, value in heading.fields:
+        if key.lower() in KNOWN_KEYS:
+            seen.setdefault(key.lower(), []).append(value)
+    for key, values in seen.items():
+        if len(values) > 1:
+            written = ", ".join(f"`{clip(v, 30)}`" for v in values)
+            qfile.report(
+                line_no, f"{who} has `{key}:` {len(values)} times ({written}); the first is used"
+            )
+    for part in heading.stray:
+        qfile.report(line_no, f"{who}: `{clip(part)}` in the heading is not a `key:value` field")
+
+
+def _read_ack(qfile: _File, ident: str, a: int, b: int) -> Ack | None:
+    """One ack list item (lines [a, b)); None, and a problem, when it is malformed."""
+    raw_lines = qfile.lines[a:b]
+    content = " ".join(
+        [_ITEM_MARKER.sub("", raw_lines[0]).strip(), *(line.strip() for line in raw_lines[1:])]
+    ).strip()
+    parts = [p.strip() for p in _SEPARATOR.split(content)]
+    while parts and not parts[-1]:
+        parts.pop()
+    shown = f"`{clip(raw_lines[0].strip())}`"
+    if len(parts) < 4 or parts[0].lower() != "ack" or not parts[2] or not parts[3]:
+        qfile.report(
+            a + 1,
+            f"ack line {shown} under message `{ident}` does not read as {EXPECTED_ACK}; "
+            "it stays in the body",
+        )
+        return None
+    stamp = parse_stamp(parts[1].strip("`"))
+    if stamp is None:
+        qfile.report(
+            a + 1,
+            f"ack line {shown} under message `{ident}`: `{clip(parts[1])}` is not a timestamp; "
+            "it stays in the body",
+        )
+        return None
+    state = _known(parts[3], STATES) or parts[3]
+    if state not in STATES:
+        qfile.report(
+            a + 1,
+            f"ack line {shown} under message `{ident}` has the unknown state `{clip(state)}` "
+            f"(expected {', '.join(STATES)})",
+        )
+    return Ack(
+        source=SourceRef(qfile.path, a + 1),
+        raw="\n".join(raw_lines),
+        at=stamp,
+        by=parts[2],
+        state=state,
+        note=" · ".join(parts[4:]),
+    )
+
+
+def _known(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    """`value` in its canonical lower case when it is one of `allowed`, else as written."""
+    if value is not None and value.lower() in allowed:
+        return value.lower()
+    return value
+
+
+def _joined(lines: list[str], start: int, end: int) -> str:
+    """Lines [start, end) joined, blank lines at both ends dropped."""
+    start, end = trimmed_range(lines, start, end)
+    return "\n".join(lines[start:end])

@@ -1,0 +1,135 @@
+"""Property: every top-level `## ` heading is one Message; each unparsable one is one problem."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.readers.queue import KNOWN_KEYS, read_queue
+
+PATH = "docs/ai/sessions/queue/to-sA.md"
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+SESSIONS = st.sampled_from(["sA", "sB", "sC", "human", "all", "po:sA", "Sintra"])
+TYPES = st.sampled_from(["question", "answer", "handoff", "claim", "release", "relay", "info"])
+STATES = st.sampled_from(["sent", "seen", "answered", "accepted", "declined", "done"])
+STAMPS = st.sampled_from(
+    ["2026-05-31T15:00Z", "2026-05-31T15:00:12Z", "2026-05-31T16:00+01:00", "2026-06-01T09:30Z"]
+)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A chunk of a queue file and what it is: a good heading, a bad heading, or body."""
+
+    lines: tuple[str, ...]
+    kind: str  # "good", "bad" or "body"
+
+
+@st.composite
+def good_heading(draw: st.DrawFn) -> Piece:
+    parts = [
+        draw(STAMPS),
+        f"from:{draw(SESSIONS)}",
+        f"to:{draw(SESSIONS)}",
+        f"type:{draw(TYPES)}",
+    ]
+    if draw(st.booleans()):
+        parts.append(f"status:{draw(STATES)}")
+    if draw(st.booleans()):
+        key = draw(WORDS.filter(lambda w: w not in KNOWN_KEYS))
+        parts.append(f"{key}:{draw(WORDS)}")  # unknown keys are kept, never a problem
+    separator = draw(st.sampled_from([" · ", "·", " | "]))
+    closing = draw(st.sampled_from(["", " ##"]))
+    return Piece((f"## {separator.join(parts)}{closing}",), "good")
+
+
+@st.composite
+def bad_heading(draw: st.DrawFn) -> Piece:
+    words = draw(st.lists(WORDS, min_size=0, max_size=5))
+    return Piece((f"## {' '.join(words)}".rstrip(),), "bad")
+
+
+@st.composite
+def body(draw: st.DrawFn) -> Piece:
+    kind = draw(
+        st.sampled_from(["para", "fence", "quote", "list", "indented", "ack", "bad-ack", "h3"])
+    )
+    words = " ".join(draw(st.lists(WORDS, min_size=1, max_size=6)))
+    stamp, who, state = draw(STAMPS), draw(SESSIONS), draw(STATES)
+    lines: tuple[str, ...]
+    if kind == "para":
+        lines = (words,)
+    elif kind == "fence":
+        fence = draw(st.sampled_from(["```", "~~~", "````"]))
+        lines = (fence, f"## {stamp} · from:{who} · to:sA · type:info", f"## {words}", fence)
+    elif kind == "quote":
+        lines = (f"> ## {words}",)
+    elif kind == "list":
+        lines = (f"- ## {words}", f"- {words}")
+    elif kind == "indented":
+        lines = (f"    ## {words}",)
+    elif kind == "ack":
+        lines = (f"- ack · {stamp} · {who} · {state}",)
+    elif kind == "bad-ack":
+        lines = (f"- ack · {words}",)
+    else:
+        lines = (f"### {words}",)
+    return Piece(lines, "body")
+
+
+DOCUMENTS = st.lists(st.one_of(good_heading(), bad_heading(), body()), max_size=25)
+
+
+def render(pieces: list[Piece], blank_lines: list[int]) -> tuple[str, list[tuple[int, str]]]:
+    """The file text, and the (line, kind) of each heading piece."""
+    lines: list[str] = []
+    headings: list[tuple[int, str]] = []
+    for piece, blanks in zip(pieces, blank_lines, strict=False):
+        if lines:
+            lines.extend([""] * max(blanks, 1))  # a blank line keeps the pieces apart
+        if piece.kind != "body":
+            headings.append((len(lines) + 1, piece.kind))
+        lines.extend(piece.lines)
+    return "\n".join(lines) + "\n", headings
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCUMENTS, st.lists(st.integers(min_value=1, max_value=3), min_size=25, max_size=25))
+def test_headings_map_one_to_one(pieces: list[Piece], blank_lines: list[int]) -> None:
+    text, headings = render(pieces, blank_lines)
+    queue, problems = read_queue(PATH, text)
+
+    assert [m.source.line for m in queue.messages] == [line for line, _ in headings]
+    for message, (line, kind) in zip(queue.messages, headings, strict=True):
+        assert message.parsed is (kind == "good")
+        at_heading = [p for p in problems if p.source.line == line]
+        if kind == "bad":
+            assert len(at_heading) == 1 and at_heading[0].rule == "message-parse"
+            assert message.id == f"to-sA.md#L{line}"
+        else:
+            assert at_heading == []
+            assert message.at is not None and message.sender and message.to and message.type
+
+    ids = [m.id for m in queue.messages]
+    anchors = [m.anchor for m in queue.messages]
+    assert len(set(ids)) == len(ids)
+    assert len(set(anchors)) == len(anchors)
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]*", a) for a in anchors)
+    assert all(p.rule == "message-parse" for p in problems)
+
+    # Nothing is lost: every non-blank line is in the preamble, a heading, a body or an ack.
+    lines = text.split("\n")
+    kept: list[str] = []
+    for block in queue.preamble:
+        kept.extend(block.text.split("\n"))
+    for message in queue.messages:
+        assert message.source.line is not None
+        kept.append(lines[message.source.line - 1])
+        kept.extend(message.body.split("\n"))
+        for ack in message.acks:
+            kept.extend(ack.raw.split("\n"))
+    assert Counter(k for k in kept if k.strip()) == Counter(k for k in lines if k.strip())
