@@ -474,6 +474,11 @@ def _month_label(month: str) -> str:
     return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
+def _path_break(path: str) -> Markup:
+    """A path that may wrap after each `/`, never inside a name."""
+    return Markup("/<wbr>").join(escape_text(part) for part in str(path).split("/"))
+
+
 def environment() -> jinja2.Environment:
     """The page templates: autoescaped, strict, with the safe-markdown filters."""
     env = jinja2.Environment(
@@ -493,6 +498,7 @@ def environment() -> jinja2.Environment:
         iso=_fmt_iso,
         age=_fmt_age,
         month_label=_month_label,
+        path_break=_path_break,
     )
     return env
 
