@@ -177,7 +177,8 @@ def test_no_source_links_without_any_repository_url() -> None:
     pages = build_pages(result, include_docs=False).pages
     assert "github.com" not in "".join(pages.values())
     assert (
-        '<code class="sb-src">docs/ai/sessions/queue/to-sA.md:9200</code>' in pages["lint/index.md"]
+        '<code class="sb-src">docs/<wbr>ai/<wbr>sessions/<wbr>queue/<wbr>to-sA.md:9200</code>'
+        in pages["lint/index.md"]
     )
 
 
