@@ -120,6 +120,16 @@ class ClaimRow:
     scope: str
     paths: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """`sA · Sintra` as messages and pages name a row; the raw first cell when the id is missing."""
+        if self.session_id and self.name:
+            return f"{self.session_id} · {self.name}"
+        if self.session_id:
+            return self.session_id
+        first = self.cells[0][1].strip() if self.cells else ""
+        return first or f"row at line {self.source.line}"
+
 
 @dataclass(frozen=True, slots=True)
 class Scoreboard:

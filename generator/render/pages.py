@@ -393,7 +393,7 @@ class _Builder:
         for r in self.recipients:
             if r.session is not None and r.session.id:
                 by_session[r.session.id].append(r)
-        labels = [_row_label(s.row) for s in self.ctx.sessions]
+        labels = [s.row.label for s in self.ctx.sessions]
         views = []
         for i, state in enumerate(self.ctx.sessions):
             row = state.row
@@ -442,15 +442,6 @@ class _Builder:
             )
             for r in sorted(seen.values(), key=lambda r: (r.code, r.name))
         ]
-
-
-def _row_label(row: ClaimRow) -> str:
-    if row.session_id and row.name:
-        return f"{row.session_id} · {row.name}"
-    if row.session_id:
-        return row.session_id
-    first = row.cells[0][1].strip() if row.cells else ""
-    return first or f"row at line {row.source.line}"
 
 
 # --- templates -----------------------------------------------------------------------------------

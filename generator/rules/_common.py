@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from generator.analysis import AddressKind, Context, Resolved
-from generator.model import Ack, Board, ClaimRow, Message, SourceRef, Stamp
+from generator.model import Ack, Board, Message, SourceRef, Stamp
 from generator.rules.base import Hit
 from generator.timeutil import canonical, human_age
 
@@ -17,16 +17,6 @@ def problem_hits(ctx: Context, rule: str) -> Iterator[Hit]:
     for problem in ctx.board.problems:
         if problem.rule == rule:
             yield Hit.at(problem.source, problem.message)
-
-
-def row_label(row: ClaimRow) -> str:
-    """`sA · Sintra` as a message names a claim row; the raw first cell when the id is missing."""
-    if row.session_id and row.name:
-        return f"{row.session_id} · {row.name}"
-    if row.session_id:
-        return row.session_id
-    first = row.cells[0][1].strip() if row.cells else ""
-    return first or f"row at line {row.source.line}"
 
 
 def message_label(message: Message) -> str:
@@ -58,9 +48,9 @@ def iter_stamps(board: Board) -> Iterator[StampSite]:
     """Every parsed timestamp of the board: claim rows, message headings and ack lines."""
     for row in board.scoreboard.rows:
         if row.claimed is not None:
-            yield StampSite(row.source, f"{row_label(row)} Claimed", row.claimed)
+            yield StampSite(row.source, f"{row.label} Claimed", row.claimed)
         if row.presence is not None:
-            yield StampSite(row.source, f"{row_label(row)} Presence", row.presence)
+            yield StampSite(row.source, f"{row.label} Presence", row.presence)
     for message in board.messages:
         if not message.parsed:
             continue

@@ -33,7 +33,6 @@ from collections.abc import Iterable
 
 from generator.analysis import DISPLAY_NAME, Context
 from generator.model import ClaimRow, Severity
-from generator.rules._common import row_label
 from generator.rules.base import Hit, Rule
 
 
@@ -53,7 +52,7 @@ def check(ctx: Context) -> Iterable[Hit]:
             yield Hit.at(
                 row.source,
                 f'display name "{row.name}" of {row.session_id} is already used by '
-                f"{row_label(first)} (line {first.source.line})",
+                f"{first.label} (line {first.source.line})",
             )
 
 

@@ -30,7 +30,6 @@ from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import ClaimRow, Severity
-from generator.rules._common import row_label
 from generator.rules.base import Hit, Rule
 
 
@@ -43,8 +42,8 @@ def check(ctx: Context) -> Iterable[Hit]:
         if first is not row:
             yield Hit.at(
                 row.source,
-                f"{row_label(row)} claims {row.session_id} again; "
-                f"{row_label(first)} already claimed it at line {first.source.line}",
+                f"{row.label} claims {row.session_id} again; "
+                f"{first.label} already claimed it at line {first.source.line}",
             )
 
 

@@ -37,7 +37,6 @@ from collections.abc import Iterable
 
 from generator.analysis import Context, Liveness, SessionState
 from generator.model import Severity
-from generator.rules._common import row_label
 from generator.rules._globs import overlaps
 from generator.rules.base import Hit, Rule
 
@@ -59,7 +58,7 @@ def check(ctx: Context) -> Iterable[Hit]:
             what = "; ".join(f"`{y}` overlaps `{x}`" for x, y in pairs)
             yield Hit.at(
                 later.row.source,
-                f"{row_label(later.row)} and {row_label(earlier.row)} (line "
+                f"{later.row.label} and {earlier.row.label} (line "
                 f"{earlier.row.source.line}) both claim paths: {what}",
             )
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from generator.analysis import Context, Liveness
 from generator.model import Severity
-from generator.rules._common import ago, row_label, when
+from generator.rules._common import ago, when
 from generator.rules.base import Hit, Rule
 
 _BY = {"presence": "Presence", "commit": "newest commit", "claim": "the claim itself"}
@@ -43,7 +43,7 @@ def check(ctx: Context) -> Iterable[Hit]:
         by = _BY.get(state.seen_by, state.seen_by)
         yield Hit.at(
             state.row.source,
-            f"{row_label(state.row)} last seen {when(state.last_seen)} "
+            f"{state.row.label} last seen {when(state.last_seen)} "
             f"({ago(ctx.now, state.last_seen)}, by {by}); the reap rule applies",
         )
 

@@ -32,7 +32,7 @@ from datetime import timedelta
 
 from generator.analysis import Context
 from generator.model import Severity
-from generator.rules._common import ago, row_label, when
+from generator.rules._common import ago, when
 from generator.rules.base import Hit, Rule
 
 PLACEHOLDER = re.compile(r"\((?:riff\s+)?tbd\)", re.I)
@@ -46,7 +46,7 @@ def check(ctx: Context) -> Iterable[Hit]:
         if ctx.now - row.claimed.value >= limit:
             yield Hit.at(
                 row.source,
-                f'{row_label(row)} Task is still "{row.task.strip()}", claimed '
+                f'{row.label} Task is still "{row.task.strip()}", claimed '
                 f"{when(row.claimed.value)} ({ago(ctx.now, row.claimed.value)})",
             )
 
