@@ -9,7 +9,7 @@ from datetime import datetime
 from generator.analysis import AddressKind, Context, Resolved
 from generator.model import Ack, Board, Message, SourceRef, Stamp
 from generator.rules.base import Hit
-from generator.timeutil import canonical, human_age
+from generator.timeutil import canonical, human_age, parse_stamp
 
 
 def problem_hits(ctx: Context, rule: str) -> Iterator[Hit]:
@@ -45,7 +45,7 @@ class StampSite:
 
 
 def iter_stamps(board: Board) -> Iterator[StampSite]:
-    """Every parsed timestamp of the board: claim rows, message headings and ack lines."""
+    """Every parsed timestamp of the board: claim rows, message headings (`re:` too), ack lines."""
     for row in board.scoreboard.rows:
         if row.claimed is not None:
             yield StampSite(row.source, f"{row.label} Claimed", row.claimed)
@@ -56,6 +56,10 @@ def iter_stamps(board: Board) -> Iterator[StampSite]:
             continue
         if message.at is not None:
             yield StampSite(message.source, f"{message.id} send time", message.at)
+        # `re:` is kept as text in the model; one that is no timestamp at all is dangling-reply's.
+        reply_to = parse_stamp(message.re) if message.re else None
+        if reply_to is not None:
+            yield StampSite(message.source, f"{message.id} re:", reply_to)
         for ack in message.acks:
             if ack.at is not None:
                 yield StampSite(ack.source, f"ack by {ack.by} on {message.id}", ack.at)

@@ -25,13 +25,12 @@ Write UTC at minute precision with a trailing `Z`: `2026-05-31T11:40Z` (`date -u
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import Severity, SourceRef, Stamp
-from generator.rules._common import iter_stamps, parsed_messages, when
+from generator.rules._common import iter_stamps, when
 from generator.rules.base import Hit, Rule
-from generator.timeutil import parse_stamp
 
 
 def _hit(source: SourceRef, what: str, stamp: Stamp) -> Hit:
@@ -47,15 +46,6 @@ def check(ctx: Context) -> Iterable[Hit]:
     for site in iter_stamps(ctx.board):
         if not site.stamp.canonical:
             yield _hit(site.source, site.what, site.stamp)
-    yield from _reply_stamps(ctx)
-
-
-def _reply_stamps(ctx: Context) -> Iterator[Hit]:
-    # `re:` is kept as text in the model; one that is no timestamp at all is dangling-reply's.
-    for message in parsed_messages(ctx.board):
-        stamp = parse_stamp(message.re) if message.re else None
-        if stamp is not None and not stamp.canonical:
-            yield _hit(message.source, f"{message.id} re:", stamp)
 
 
 RULE = Rule(
