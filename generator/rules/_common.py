@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from generator.analysis import AddressKind, Context, Resolved
 from generator.model import Ack, Board, Message, SourceRef, Stamp
@@ -86,8 +86,16 @@ def is_broadcast(ctx: Context, message: Message) -> bool:
 
 
 def newest_ack(message: Message) -> Ack | None:
-    """The last ack line in file order: acks are appended, so the last one is the newest."""
-    return message.acks[-1] if message.acks else None
+    """The newest ack line: latest time, file order breaking ties (and standing in for no time)."""
+    if not message.acks:
+        return None
+    order = range(len(message.acks))
+    newest = max(order, key=lambda i: (_ack_time(message.acks[i]), i))
+    return message.acks[newest]
+
+
+def _ack_time(ack: Ack) -> datetime:
+    return ack.at.value if ack.at is not None else datetime.min.replace(tzinfo=UTC)
 
 
 def ack_session(ctx: Context, ack: Ack) -> str:
