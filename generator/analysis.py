@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -121,6 +121,8 @@ class Context:
     book: AddressBook
     # session id -> the sorted times it showed a sign of life (claims, presence, its commits)
     seen_times: dict[str, tuple[datetime, ...]]
+    # session id -> the sorted times its claim row was removed (released or reaped), from git
+    gone_times: dict[str, tuple[datetime, ...]] = field(default_factory=dict)
 
     def session(self, session_id: str | None) -> SessionState | None:
         """The first claim row of `session_id`, if any."""
@@ -130,10 +132,19 @@ class Context:
         return None
 
     def liveness_at(self, session_id: str, moment: datetime) -> Liveness:
-        """The liveness of a session at a past moment, from every sign of life known up to then."""
+        """The liveness of a session at a past moment, from every sign of life known up to then.
+
+        Signs of life are claims, every Presence value the scoreboard's history held and the
+        session's commits. A session whose row was removed after its last sign of life had left
+        the board by then: UNKNOWN, as before its first sign.
+        """
         times = self.seen_times.get(session_id, ())
         i = bisect.bisect_right(times, moment)
         if i == 0:
+            return Liveness.UNKNOWN
+        gone = self.gone_times.get(session_id, ())
+        j = bisect.bisect_right(gone, moment)
+        if j and gone[j - 1] >= times[i - 1]:
             return Liveness.UNKNOWN
         return classify(moment - times[i - 1], self.config)
 
@@ -182,13 +193,20 @@ def build_context(
     sessions = tuple(_session_state(r, board, config, now) for r in board.scoreboard.rows)
     ids: set[str] = {r.session_id for r in board.scoreboard.rows if r.session_id}
     ids.update(c.session for c in board.history.commits if c.session)
-    ids.update(q.recipient for q in board.queues if SESSION_ID.match(q.recipient))
+    # Not the queue file names: a typo'd `to-sQ.md` must not make `to:sQ` a known session.
     names: dict[str, str | None] = {n.lower(): None for n in (*config.names, *board.name_pool)}
     for r in board.scoreboard.rows:
         if r.name:
             names.setdefault(r.name.lower(), r.session_id)
             if names[r.name.lower()] is None:
                 names[r.name.lower()] = r.session_id
+    # Rows of the past (formats.md §1: addresses resolve through the git history of claims too);
+    # the current rows, read first, keep a name that moved to another session.
+    for span in reversed(board.history.claims):
+        if SESSION_ID.match(span.session):
+            ids.add(span.session)
+            if span.name and names.get(span.name.lower()) is None:
+                names[span.name.lower()] = span.session
     seen: dict[str, list[datetime]] = {}
     for r in board.scoreboard.rows:
         if r.session_id is None:
@@ -198,9 +216,20 @@ def build_context(
     for c in board.history.commits:
         if c.session is not None:
             seen.setdefault(c.session, []).append(c.at)
-    book = AddressBook(frozenset(ids), names, frozenset(agents), config.project_tag)
+    gone: dict[str, list[datetime]] = {}
+    for span in board.history.claims:  # the claims over time, from the scoreboard's history
+        bucket = seen.setdefault(span.session, [])
+        bucket.extend(beat.at for beat in span.beats if beat.at is not None)
+        if span.claimed is not None:
+            bucket.append(span.claimed)
+        if span.removed is not None:
+            gone.setdefault(span.session, []).append(span.removed.at)
+    # Roster agents resolve (`agent:frankel:main`) whether or not the caller passed them.
+    known_agents = frozenset((*agents, *(a.id for a in board.agents)))
+    book = AddressBook(frozenset(ids), names, known_agents, config.project_tag)
     times = {k: tuple(sorted(v)) for k, v in seen.items()}
-    return Context(board, config, now, sessions, book, times)
+    left = {k: tuple(sorted(v)) for k, v in gone.items()}
+    return Context(board, config, now, sessions, book, times, left)
 
 
 def run_rules(ctx: Context, rules: Sequence[Rule]) -> tuple[Finding, ...]:

@@ -58,7 +58,10 @@ def _rules(select: str | None) -> tuple[Rule, ...]:
 
 
 def _load(args: argparse.Namespace, repo: Path) -> Config:
-    return load_config(repo, Path(args.config) if args.config else None)
+    config = load_config(repo, Path(args.config) if args.config else None)
+    if getattr(args, "no_cache", False):
+        config = replace(config, cache=replace(config.cache, enabled=False))
+    return config
 
 
 def _summary(result: pipeline.Result, out: Path) -> str:
@@ -93,6 +96,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = pipeline.analyse(board, config, now, _rules(args.select), progress)
     out = Path(args.output).expanduser().resolve()
     pipeline.render(result, out, progress)
+    if args.mkdocs_project:
+        from generator.render.site import export_project
+
+        export_project(result, Path(args.mkdocs_project).expanduser())
     if not args.quiet:
         print(_summary(result, out))
     fail_on = "warning" if args.strict and args.fail_on == "error" else args.fail_on
@@ -186,6 +193,12 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="FILE",
                 help="configuration file (default: statusboard.toml in REPO)",
             )
+            p.add_argument(
+                "--no-cache",
+                action="store_true",
+                help="read the whole git history again; neither read nor write the history "
+                "cache (.statusboard-cache/)",
+            )
         p.add_argument(
             "--now", metavar="TS", help="fix the clock (YYYY-MM-DDTHH:MMZ) for reproducible output"
         )
@@ -201,6 +214,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=FAIL_LEVELS, default="error", help=fail_help)
     p.add_argument("--select", metavar="RULES", help="comma-separated rule names to run")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.add_argument(
+        "--mkdocs-project",
+        metavar="DIR",
+        help="also write the generated mkdocs project (mkdocs.yml, docs/) to DIR, "
+        "to build it with another engine such as Zensical",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("lint", help="read the board and report findings")
@@ -245,6 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `statusboard lint | head`: the reader left; say nothing more (and no traceback at exit).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception:  # the tool's own failure: say so plainly, keep the traceback for a report
         traceback.print_exc()
         print(

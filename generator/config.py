@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.exceptions import ConfigError
 from generator.model import Severity
@@ -36,6 +37,8 @@ class Thresholds:
     placeholder_hours: int = 2
     future_skew_minutes: int = 5
     max_file_bytes: int = 5_000_000
+    stale_in_progress_days: int = 3  # an in-progress task with no activity for this long
+    telegram_relay_minutes: int = 30  # a bridge instruction must reach a queue or tracker by then
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,57 @@ class SiteOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class CacheOptions:
+    """The history cache: what reading git yields, kept per commit so a rebuild reads only new ones.
+
+    `dir` is relative to the repository root (or absolute); deleting it is always safe.
+    """
+
+    enabled: bool = True
+    dir: str = ".statusboard-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Where the optional sources live (formats.md §4–7); every one may be missing.
+
+    The lists are globs relative to the repository root (`**` spans folders); the roster is the
+    first of its candidates that exists.
+    """
+
+    riff: str = "docs/ai/tracker/riff.json"
+    bass: str = "docs/ai/tracker/bass.json"
+    backlog: str = "backlog/tasks"
+    roster: tuple[str, ...] = ("docs/ai/agents.md", "docs/ai/agents.yml", "docs/ai/agents.yaml")
+    transcripts: tuple[str, ...] = ("docs/ai/transcripts/**/*.jsonl", "agents/*/**/*.jsonl")
+    playbooks: tuple[str, ...] = (
+        "docs/ai/**/*.md",
+        "docs/ai/**/*.txt",
+        "agents/**/*.md",
+        "skills/**/*.md",
+        "AGENTS.md",
+        "CLAUDE.md",
+    )
+    telegram: tuple[str, ...] = ("docs/ai/telegram/**/*.json",)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentOptions:
+    """How the tracker, agent-call and bridge rules judge (lint-rules.md, SB5xx–SB7xx)."""
+
+    # Who may sign off a review (`review → done`) besides the roster's orchestrators.
+    signoff: tuple[str, ...] = ("human",)
+    # The person's names in chat exports; empty: any sender that is no session, agent or bot.
+    people: tuple[str, ...] = ()
+    timezone: str = "UTC"  # the team's local zone: the DND window, Telegram's zone-less dates
+    dnd_start: str = "03:00"  # named agents do not message the person from …
+    dnd_end: str = "08:00"  # … until (local time; a window may wrap past midnight)
+    spawn_small: int = 300  # runTimeoutSeconds for S, M and L spawns
+    spawn_medium: int = 600
+    spawn_large: int = 1200
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable. `rules` maps a rule name to a severity or `off`."""
 
@@ -61,6 +115,9 @@ class Config:
     project_tag: str | None = None  # `po` in `po:sA`
     human_commit_authors: tuple[str, ...] = ()  # authors whose unprefixed commits are allowed
     source: str | None = None  # the file this was read from, for messages
+    sources: Sources = field(default_factory=Sources)
+    agents: AgentOptions = field(default_factory=AgentOptions)
+    cache: CacheOptions = field(default_factory=CacheOptions)
 
     def severity_for(self, rule: str, default: Severity) -> Severity | None:
         """The configured severity of `rule`; None when it is turned off."""
@@ -80,7 +137,11 @@ def _section(cls: type[Any], data: Any, where: str) -> Any:
         if attr not in known:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
         default = getattr(cls(), attr)
-        if default is not None and not isinstance(value, type(default)):
+        if isinstance(default, tuple):  # a TOML list of strings
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}.{key}: expected a list of strings, got {value!r}")
+            value = tuple(value)
+        elif default is not None and not isinstance(value, type(default)):
             kind = type(default).__name__
             raise ConfigError(f"{where}.{key}: expected {kind}, got {value!r}")
         values[attr] = value
@@ -91,6 +152,8 @@ def parse_config(data: dict[str, Any], source: str | None = None) -> Config:
     """Build a Config from a parsed TOML table, checking every key and value."""
     where = source or "config"
     known = {"paths", "thresholds", "site", "rules", "names", "project_tag", "human_commit_authors"}
+    known |= {"sources", "agents"}
+    known |= {"cache"}
     for key in data:
         if key.replace("-", "_") not in known:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -121,7 +184,33 @@ def parse_config(data: dict[str, Any], source: str | None = None) -> Config:
         project_tag=tag,
         human_commit_authors=tuple(authors),
         source=source,
+        sources=_section(Sources, data.get("sources", {}), f"{where} [sources]"),
+        agents=_agent_options(data.get("agents", {}), f"{where} [agents]"),
+        cache=_section(CacheOptions, data.get("cache", {}), f"{where} [cache]"),
     )
+
+
+def _agent_options(data: Any, where: str) -> AgentOptions:
+    """The [agents] table, with its zone and clock times checked (a typo must not pass silently)."""
+    options: AgentOptions = _section(AgentOptions, data, where)
+    try:
+        ZoneInfo(options.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{where}.timezone: unknown time zone {options.timezone!r}") from exc
+    for key in ("dnd_start", "dnd_end"):
+        value = getattr(options, key)
+        if clock_minutes(value) is None:
+            raise ConfigError(f"{where}.{key}: expected a time of day HH:MM, got {value!r}")
+    return options
+
+
+def clock_minutes(text: str) -> int | None:
+    """`08:30` as minutes since midnight; None when it is not a time of day."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        return None
+    value = int(hours) * 60 + int(minutes)
+    return value if int(hours) <= 24 and int(minutes) < 60 and value <= 24 * 60 else None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

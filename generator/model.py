@@ -74,10 +74,75 @@ class Commit:
     subject: str
     session: str | None  # `sA` when the subject starts with `[sA]`
     paths: tuple[str, ...]  # paths the commit touched (first-parent diff)
+    merge: bool = False  # more than one parent
 
     @property
     def short(self) -> str:
         return self.sha[:7]
+
+    @property
+    def label(self) -> str:
+        """`a1b2c3d “[sA] feat: …”`: how findings and pages name a commit."""
+        subject = self.subject if len(self.subject) <= 72 else self.subject[:71] + "…"
+        return f"{self.short} “{subject}”"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEvent:
+    """One change of a message block in git, by the commit that made it.
+
+    `kind` is `added` (first committed; `state` is its status then), `status` (the heading's
+    `status:` went from `before` to `state`), `ack` (an ack line appended: `by`, `state`, and `at`
+    as written), `rewritten` (heading fields or body changed; `detail` says which), `deleted` or
+    `restored`.
+    """
+
+    kind: str
+    commit: Commit
+    state: str | None = None
+    before: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageTrail:
+    """A message block's life in the history of its queue file, oldest event first."""
+
+    path: str
+    id: str  # the message id at its last sighting (the id the board gives it when present)
+    sender: str | None
+    to: str | None
+    type: str | None
+    status: str  # the heading's status at its last sighting
+    ack_states: tuple[str, ...]  # the states of its ack lines at its last sighting
+    events: tuple[MessageEvent, ...]
+    present: bool  # still in the file at the built revision
+    digest: str  # heading (without `status:`) and body at its last sighting, for moves
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceBeat:
+    """One value of a claim row's Presence cell, from the commit that wrote it."""
+
+    commit: Commit
+    at: datetime | None  # the Presence timestamp as written; None when the cell had none
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSpan:
+    """One session's row on the scoreboard, from the commit that added it to the one removing it."""
+
+    session: str
+    label: str  # `sA · Sintra` as the row named itself last
+    added: Commit
+    removed: Commit | None  # None: the row is still there at the built revision
+    claimed: datetime | None  # the Claimed cell when the row was added
+    beats: tuple[PresenceBeat, ...]  # every Presence value, the first included
+    scopes: tuple[tuple[Commit, tuple[str, ...]], ...]  # the claimed paths from each change
+    name: str | None = None  # the display name the row gave last
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +153,11 @@ class History:
     head: str | None = None
     branch: str | None = None
     remote_url: str | None = None
+    # The blackboard's own history (readers/history_board.py); empty when it was not walked.
+    trails: tuple[MessageTrail, ...] = ()
+    claims: tuple[ClaimSpan, ...] = ()
+    blackboard: tuple[str, ...] = ()  # the paths walked: the scoreboard, then the queue folder
+    scoreboard_since: datetime | None = None  # when the scoreboard file first appeared
 
     def newest_by_session(self, session: str, since: datetime | None = None) -> Commit | None:
         """The newest `[session]` commit, optionally only those at or after `since`."""
@@ -198,6 +268,152 @@ class QueueFile:
     messages: tuple[Message, ...]
 
 
+# --- task trackers, the agent roster, agent calls and the chat bridge (formats.md §4–7) -------
+
+# A value of a call argument; nested objects and lists are kept as their JSON text.
+CallValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskComment:
+    """One comment under a tracker task (a Riff task's ack log)."""
+
+    source: SourceRef
+    author: str
+    at: Stamp | None
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange:
+    """One row of a BASS activity log: `agent` moved task `task_id` from `before` to `after`."""
+
+    source: SourceRef
+    task_id: str
+    at: Stamp | None
+    agent: str
+    before: str
+    after: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One task of a tracker export (Riff, BASS) or a Backlog.md file; unreadable fields stay empty."""
+
+    source: SourceRef
+    tracker: str  # `riff`, `bass` or `backlog`
+    id: str
+    title: str
+    status: str  # as written
+    assignees: tuple[str, ...]  # Riff `assignee`, BASS `agent`, Backlog.md `assignee` list
+    labels: tuple[str, ...]  # the lanes
+    deps: tuple[str, ...]  # ids this task waits on, as written
+    created: Stamp | None = None
+    updated: Stamp | None = None
+    url: str | None = None
+    body: str = ""
+    type: str | None = None  # `type:` of the body's header line (`handoff`, …), or a `type` key
+    header: tuple[tuple[str, str], ...] = ()  # every `key:value` of the body's header line
+    project: str | None = None  # BASS
+    blocker: str = ""  # BASS: the blocker note
+    auto_complete: bool = False  # BASS `auto_complete: true`
+    comments: tuple[TaskComment, ...] = ()
+    lines: tuple[tuple[str, int], ...] = ()  # the line of each field as written (`deps`, …)
+    span: tuple[int, int] | None = None  # first and last line of the task as written
+
+    def line_of(self, key: str) -> int | None:
+        """The line of field `key`, else the task's own line."""
+        return next((n for k, n in self.lines if k == key), self.source.line)
+
+    @property
+    def assignee(self) -> str | None:
+        return self.assignees[0] if self.assignees else None
+
+    @property
+    def key(self) -> str:
+        """`riff:412`: unique across trackers."""
+        return f"{self.tracker}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tracker:
+    """One tracker source: a Riff or BASS export file, or a Backlog.md folder."""
+
+    kind: str  # `riff`, `bass` or `backlog`
+    path: str
+    tasks: tuple[Task, ...] = ()
+    activity: tuple[TaskChange, ...] = ()  # BASS only
+    unparsed: tuple[RawBlock, ...] = ()  # what could not be read, verbatim
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """One row of the agent roster (`agents.md` or `agents.yml`)."""
+
+    source: SourceRef
+    id: str
+    type: str  # `named`, `spawn-only`, or the text as written when it is neither
+    name: str | None
+    role: str | None
+    reach: str  # the How to reach cell as written
+
+    @property
+    def spawn_only(self) -> bool:
+        return self.type == "spawn-only"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCall:
+    """One inter-agent tool call: from a transcript line, or a snippet written in a playbook."""
+
+    source: SourceRef
+    origin: str  # `transcript` or `playbook`
+    tool: str  # `sessions_send`, `sessions_spawn`, `sessions_history`, `sessions_list`, …
+    agent: str | None  # the calling agent, where known
+    at: Stamp | None
+    arguments: tuple[tuple[str, CallValue], ...]
+    text: str  # the call as written, clipped (for pages and messages)
+    readable: bool = True  # False: the arguments could not be read (an export-parse finding)
+    elided: bool = False  # a sketch: `...` stands for arguments not written out
+    counterexample: bool = False  # a playbook snippet marked as what not to do (❌, "never")
+    child: str | None = None  # the spawned child's session key or run id, from the tool result
+    expressions: tuple[str, ...] = ()  # arguments written as code (`message=brief`): value unknown
+
+    def known(self, name: str) -> bool:
+        """True when the argument is present with a literal value a rule can judge."""
+        return self.has(name) and name not in self.expressions
+
+    def has(self, name: str) -> bool:
+        return any(k == name for k, _ in self.arguments)
+
+    def arg(self, name: str) -> CallValue:
+        """The argument's value; None when it is absent (use `has` to tell the two apart)."""
+        return next((v for k, v in self.arguments if k == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a Telegram chat export (the human bridge)."""
+
+    source: SourceRef
+    chat: str  # the export's chat name
+    id: str
+    at: Stamp | None
+    sender: str
+    sender_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """One Telegram Desktop export (`result.json`)."""
+
+    path: str
+    name: str
+    messages: tuple[ChatMessage, ...] = ()
+
+
 # --- the whole board ---------------------------------------------------------------------------
 
 
@@ -220,10 +436,20 @@ class Board:
     problems: tuple[Problem, ...]
     sources: tuple[SourceText, ...] = ()
     name_pool: tuple[str, ...] = ()  # display names known from config or roster
+    trackers: tuple[Tracker, ...] = ()  # Riff, BASS, Backlog.md, in that order, those present
+    agents: tuple[Agent, ...] = ()  # the roster
+    roster_path: str | None = None  # the roster file read, if any
+    calls: tuple[AgentCall, ...] = ()  # from transcripts and playbooks
+    call_sources: tuple[str, ...] = ()  # transcripts and playbooks read, in order
+    chats: tuple[Chat, ...] = ()  # Telegram exports
 
     @property
     def messages(self) -> tuple[Message, ...]:
         return tuple(m for q in self.queues for m in q.messages)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        return tuple(t for tr in self.trackers for t in tr.tasks)
 
 
 # --- analysis results --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def analyse(
     """Derive liveness and threads, and run the lint rules."""
     with (progress or Progress.quiet()).stage("analyse"):
         selected = tuple(rules) if rules is not None else rule_registry.RULES
-        context = build_context(board, config, now)
+        context = build_context(board, config, now, agents=(a.id for a in board.agents))
         return Result(board, context, run_rules(context, selected), selected)
 
 

@@ -16,14 +16,14 @@ from generator.timeutil import parse_now
 
 
 def _server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-
-    class Quiet(handler):  # type: ignore[misc, valid-type]
+    class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+    # A partial cannot be subclassed, so the folder is bound after the subclass is made.
+    handler = functools.partial(Quiet, directory=str(folder))
     # Loopback only: a status board is for the person at this machine, not the network.
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), Quiet)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
 def serve_folder(folder: Path, port: int) -> None:

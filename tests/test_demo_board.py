@@ -3,6 +3,7 @@ violations are exactly the listed ones (checked here by hand, independently of t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -351,8 +353,11 @@ def test_planted_facts_point_at_the_right_lines(demo: Demo) -> None:
     assert sorted(p.rule for p in demo.facts.planted) == sorted(PLANTED_RULES)
     for p in demo.facts.planted:
         lines = demo.files[p.path].split("\n")
-        if p.heading_line is None:
+        if p.heading_line is None and p.path == SCOREBOARD:
             assert lines[p.line - 1].startswith(f"| {p.concerns} |")
+        elif p.heading_line is None:  # trackers, transcripts, playbooks, chats
+            assert p.concerns in lines[p.line - 1]
+            assert sum(p.concerns in line for line in lines) == 1, p.concerns
         else:
             assert lines[p.heading_line - 1] == f"## {p.concerns}"
             assert p.heading_line <= p.line
@@ -446,7 +451,7 @@ def lint_by_hand(demo: Demo) -> set[tuple[str, str, int | None]]:
             )
             if other != sid and fresh and theirs.paths and overlap:
                 found.add(("scope-overlap", SCOREBOARD, row.line))
-    return found | lint_history_by_hand(demo)
+    return found | lint_history_by_hand(demo) | lint_fleet_by_hand(demo)
 
 
 def lint_history_by_hand(demo: Demo) -> set[tuple[str, str, int | None]]:
@@ -499,6 +504,121 @@ def lint_history_by_hand(demo: Demo) -> set[tuple[str, str, int | None]]:
                     found.add(("sent-by-someone-else", path, b.line))
             if set(old) - {b.key for b in parse_queue(path, after) if b.parsed}:
                 found.add(("message-deleted", path, None))
+    return found
+
+
+TABLE = {
+    ("todo", "in_progress"),
+    ("in_progress", "review"),
+    ("in_progress", "done"),
+    ("review", "done"),
+}
+SIGNOFF = {"main", "Tila", "human", "Dana Human"}
+WORKERS = {"dev", "research"}
+NAMED = {"main", "Tila", "frankel", "Frankel", "vinyl", "Vinyl", "openclaw-support", "Claw"}
+LISBON = ZoneInfo("Europe/Lisbon")
+
+
+def _line_with(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
+def _calls(line: str) -> list[tuple[str, dict[str, object]]]:
+    """(tool, arguments) of the toolCall items of one transcript line."""
+    obj = json.loads(line)
+    content = obj.get("message", {}).get("content", []) if obj.get("type") == "message" else []
+    return [(c["name"], c["arguments"]) for c in content if c.get("type") == "toolCall"]
+
+
+def lint_fleet_by_hand(demo: Demo) -> set[tuple[str, str, int | None]]:
+    """The tracker, agent-call and bridge rules, read straight from the demo's files."""
+    found: set[tuple[str, str, int | None]] = set()
+    files = demo.files
+    bass = json.loads(files["docs/ai/tracker/bass.json"])
+    riff = json.loads(files["docs/ai/tracker/riff.json"])["tasks"]
+    tasks = {t["id"]: t for t in bass["tasks"]}
+    for row in bass["activity"]:
+        n = _line_with(files["docs/ai/tracker/bass.json"], json.dumps(row, ensure_ascii=False))
+        pair, task = (row["from"], row["to"]), tasks[row["task_id"]]
+        where = ("docs/ai/tracker/bass.json", n)
+        if pair not in TABLE and "blocked" not in pair:
+            found.add(("bass-illegal-transition", *where))
+        if pair == ("in_progress", "done") and task["project"] not in ("ops", "infra"):
+            found.add(("bass-review-bypass", *where))
+        if pair == ("review", "done") and row["agent"] not in SIGNOFF:
+            found.add(("bass-unauthorised-signoff", *where))
+        if row["agent"] in WORKERS:
+            found.add(("subagent-updates-tracker", *where))
+    for t in [*bass["tasks"], *riff]:
+        if t["status"] in ("in_progress", "in progress"):
+            assert NOW - stamp(t["updated_at"]) < timedelta(days=3), t["id"]
+        assert t["status"] != "blocked" or t["blocker"], t["id"]
+    ids = {t["id"] for t in riff}
+    assert all(d in ids for t in riff for d in t["deps"])
+    titles = {t["title"].lower() for t in [*riff, *bass["tasks"]]}
+    bodies = " ".join(t["body"] for t in riff)
+    for path, text in files.items():
+        if path.startswith("backlog/tasks/"):
+            title = re.search(r"^title: (.*)$", text, re.M).group(1)  # type: ignore[union-attr]
+            task_id = re.search(r"^id: (.*)$", text, re.M).group(1)  # type: ignore[union-attr]
+            if title.lower() not in titles and f"({task_id})" not in bodies:
+                found.add(("bridge-not-reconciled", path, _line_with(text, "id: ")))
+    rows = demo.rows
+    for t in riff:
+        owner = NAMES.get(t["assignee"] or "", t["assignee"])
+        for sid, row in rows.items():
+            if row.task == f"Riff #{t['id']}" and owner != sid:
+                found.add(("assignee-mismatch", SCOREBOARD, row.line))
+    for path, text in files.items():
+        if path.endswith(".jsonl"):
+            checks: list[tuple[datetime, str]] = []
+            for n, line in enumerate(text.strip().split("\n"), 1):
+                at = stamp(json.loads(line)["timestamp"])
+                for tool, args in _calls(line):
+                    if tool == "sessions_send" and args.get("timeoutSeconds") != 0:
+                        found.add(("send-without-timeout-zero", path, n))
+                    if tool == "sessions_spawn":
+                        assert {"label", "runTimeoutSeconds", "task"} <= args.keys()
+                        assert args.get("cleanup") == "keep" and "Write results to" in str(
+                            args["task"]
+                        )
+                        deadline = at + timedelta(seconds=int(str(args["runTimeoutSeconds"])) + 120)
+                        checks.append((deadline, str(args["label"])))
+                    if tool == "sessions_history":
+                        assert all(at >= deadline for deadline, _ in checks)
+        elif path.startswith("docs/ai/") and path.endswith(".md"):
+            for m in re.finditer(r"sessions_(?:send|spawn)\(", text):
+                n = text.count("\n", 0, m.start()) + 1
+                end = re.compile(r"\)\s*(?:#.*)?$", re.M).search(text, m.start())
+                call = text[m.start() : end.end() if end else len(text)]
+                if "..." in call:
+                    continue  # a template or a sketch
+                if call.startswith("sessions_spawn") and 'cleanup="keep"' not in call:
+                    found.add(("spawn-cleanup-not-keep", path, n))
+                if call.startswith("sessions_send") and "timeoutSeconds=0" not in call:
+                    found.add(("send-without-timeout-zero", path, n))
+    queue_times = [(b.at, b.fields["to"], b.fields["from"]) for b in demo.blocks if b.parsed]
+    for path, text in files.items():
+        if not path.startswith("docs/ai/telegram/"):
+            continue
+        for m in json.loads(text)["messages"]:
+            at = datetime.fromtimestamp(int(m["date_unixtime"]), UTC)
+            said = m["text"]
+            words = said if isinstance(said, str) else "".join(piece["text"] for piece in said)
+            if m["from"] in NAMED and 3 <= at.astimezone(LISBON).hour < 8:
+                found.add(("dnd-announcement", path, _line_with(text, f'"id": {m["id"]},')))
+            if m["from"] != HUMAN.name:
+                continue
+            for name, sid in NAMES.items():
+                if sid not in rows or not re.search(rf"\b{name}\b", words):
+                    continue
+                relayed = any(
+                    at - timedelta(minutes=1) <= when <= at + timedelta(minutes=30)
+                    and (resolve(to) in (sid, "all") or resolve(sender) == sid)
+                    for when, to, sender in queue_times
+                )
+                if not relayed:
+                    found.add(("telegram-as-bus", path, _line_with(text, f'"id": {m["id"]},')))
     return found
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.readers.queue import KNOWN_KEYS, read_queue
+from generator.readers.queue_scan import split_messages, split_messages_markdown_it
 
 PATH = "docs/ai/sessions/queue/to-sA.md"
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 SESSIONS = st.sampled_from(["sA", "sB", "sC", "human", "all", "po:sA", "Sintra"])
 TYPES = st.sampled_from(["question", "answer", "handoff", "claim", "release", "relay", "info"])
 STATES = st.sampled_from(["sent", "seen", "answered", "accepted", "declined", "done"])
+ACK_LINE = re.compile(r"^\s{0,3}[-*+]\s+ack(?=$|[\s·|:])", re.IGNORECASE)
 STAMPS = st.sampled_from(
     ["2026-05-31T15:00Z", "2026-05-31T15:00:12Z", "2026-05-31T16:00+01:00", "2026-06-01T09:30Z"]
 )
@@ -133,3 +136,91 @@ def test_headings_map_one_to_one(pieces: list[Piece], blank_lines: list[int]) ->
         for ack in message.acks:
             kept.extend(ack.raw.split("\n"))
     assert Counter(k for k in kept if k.strip()) == Counter(k for k in lines if k.strip())
+
+
+# --- the fast splitter against markdown-it ------------------------------------------------------
+
+# Lines that change block structure, and lines that look as if they might: fences of both kinds and
+# lengths, indented ones (inside list items or not), headings at every indent, ack items in every
+# position, lazy continuations, quotes, tables, thematic breaks and tabs.
+TRICKY = st.sampled_from(
+    [
+        "## 2026-05-31T15:00Z · from:sB · to:sA · type:info",
+        "## x ##",
+        "##",
+        "## ##",
+        "##\tTab heading",
+        " ## one space",
+        "  ## two spaces",
+        "   ## three spaces",
+        "    ## code",
+        "\t## tab",
+        "### h3",
+        "```",
+        "```python",
+        "````",
+        "``` `inline` ```",
+        "~~~",
+        "~~~~ text",
+        " ```",
+        "  ```",
+        "   ~~~",
+        "    ```",
+        "- ack · 2026-05-31T15:20Z · sA · seen",
+        "- ack",
+        "* ACK · 2026-05-31T15:20Z · sA · done",
+        "+ ack: odd",
+        "  - ack · 2026-05-31T15:21Z · sA · seen",
+        "   - ack · nested?",
+        "\t- ack · tab",
+        "- note",
+        "-",
+        "- - -",
+        "* * *",
+        "1. ordered",
+        "  continuation",
+        "    indented",
+        "lazy text",
+        "> ## quoted",
+        "> - ack · quoted",
+        "| a | b |",
+        "|---|---|",
+        "---",
+        "",
+        "",
+        "",
+    ]
+)
+
+
+def _trimmed(lines: list[str], blocks: list[Any]) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    out = []
+    for block in blocks:
+        items = []
+        for a, b in block.items:
+            while b > a + 1 and not lines[b - 1].strip():
+                b -= 1
+            if ACK_LINE.match(lines[a]):
+                items.append((a, b))
+        out.append((block.start, block.heading, items))
+    return out
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(TRICKY, max_size=40))
+def test_scanner_agrees_with_markdown_it(picked: list[str]) -> None:
+    text = "\n".join(picked)
+    lines = text.split("\n")
+    fast = split_messages(lines)
+    reference = split_messages_markdown_it(text)
+    assert _trimmed(lines, fast) == _trimmed(lines, reference)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCUMENTS, st.lists(st.integers(min_value=1, max_value=3), min_size=25, max_size=25))
+def test_scanner_agrees_on_realistic_files(pieces: list[Piece], blank_lines: list[int]) -> None:
+    text, _ = render(pieces, blank_lines)
+    lines = text.split("\n")
+    assert _trimmed(lines, split_messages(lines)) == _trimmed(
+        lines, split_messages_markdown_it(text)
+    )

@@ -189,7 +189,8 @@ def test_rule_pages_from_docstrings() -> None:
         assert text.startswith(f"# {rule.name}\n")
         assert "## What it finds" in text and "## Fix" in text
         assert "&lt;b&gt;raw html&lt;/b&gt;" in text
-    rules_nav = site.nav[3]["Lint"][1]["Rules"]
+    lint_nav = next(item["Lint"] for item in site.nav if isinstance(item, dict) and "Lint" in item)
+    rules_nav = lint_nav[1]["Rules"]
     assert "rules/index.md" in rules_nav
 
 

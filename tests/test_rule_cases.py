@@ -4,8 +4,9 @@ A case is `{name, now, config?, files, files_at?, commits?, expect, pending?}`. 
 written and committed first (at `files_at`, default `now`); each of `commits` then writes its `files`
 (`null` deletes one) and commits with its `message`, `at` and `author`. A file's content may be
 `!!binary` bytes or `{symlink: target}`. The whole pipeline runs with every rule; the findings of the
-case's rule must be exactly `expect`: same path and line, message containing `contains`, and
-`severity` where the case names one. A `pending` case (its value says why) is an expected failure
+case's rule must be exactly `expect`: same path and line, message containing `contains`,
+`severity` where the case names one, and `commit` (the subject of the commit a finding about a
+commit must name) where the case names one. A `pending` case (its value says why) is an expected failure
 while its rule reports nothing at all, for rules whose readers have not landed yet; as soon as the
 rule reports anything the case is checked as usual, and must then lose its mark.
 """
@@ -84,12 +85,25 @@ def build_case(repo: GitRepo, case: dict[str, Any]) -> tuple[Finding, ...]:
 
 
 def _describe(findings: list[Finding]) -> str:
-    return "\n".join(f"  {f.path}:{f.line}: {f.severity} {f.message}" for f in findings) or "  none"
+    lines = [
+        f"  {f.path}:{f.line}: {f.severity} {f.message}" + (f" [{f.commit}]" if f.commit else "")
+        for f in findings
+    ]
+    return "\n".join(lines) or "  none"
+
+
+def _subjects(repo: GitRepo) -> dict[str, str]:
+    """Short sha -> subject of every commit, for cases that name the commit a finding is about."""
+    out = repo._git("log", "--all", "--format=%H%x00%s")
+    return {
+        sha[:7]: subject for sha, _, subject in (line.partition("\0") for line in out.splitlines())
+    }
 
 
 @pytest.mark.parametrize("case", load_cases(), ids=lambda c: f"{c.rule}:{c.name}")
 def test_rule_case(case: Case, git_repo: GitRepo) -> None:
     got = [f for f in build_case(git_repo, case.data) if f.rule == case.rule]
+    subjects = _subjects(git_repo)
     pending = case.data.get("pending")
     if pending and not got:
         pytest.xfail(pending)  # nothing feeds this rule yet; once something does, it is checked
@@ -103,6 +117,7 @@ def test_rule_case(case: Case, git_repo: GitRepo) -> None:
                 and finding.line == want.get("line")
                 and want["contains"] in finding.message
                 and ("severity" not in want or finding.severity == Severity(want["severity"]))
+                and ("commit" not in want or subjects.get(finding.commit or "") == want["commit"])
             ):
                 unmatched.remove(finding)
                 break

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from generator.demo.fleet import PLANTED_FLEET_RULES, fleet
 from generator.gitbuild import CommitInfo, RepoBuilder
 from generator.timeutil import canonical
 
@@ -59,6 +60,7 @@ PLANTED_RULES: tuple[str, ...] = (
     "unacked-message",
     "message-parse",
     "misfiled-message",
+    *PLANTED_FLEET_RULES,
 )
 
 
@@ -227,6 +229,7 @@ class _Story:
         self.seen: dict[str, datetime] = {}
         self.last_sha: dict[str, str] = {}
         self.planted: list[tuple[str, str, _Msg | None, str | None, str]] = []
+        self.planted_in: list[tuple[str, str, str, str]] = []  # (rule, path, text on the line, why)
         self._last_at: datetime | None = None
 
     # --- time and commits -------------------------------------------------------------------
@@ -357,6 +360,10 @@ class _Story:
                 assert line_text is not None
                 line = next(i for i, text in enumerate(lines, 1) if text.startswith(line_text))
                 planted.append(Planted(rule, path, line, None, line_text.strip("| "), why))
+        for rule, path, needle, why in self.planted_in:
+            lines = self.repo.read(path).split("\n")
+            line = next(i for i, text in enumerate(lines, 1) if needle in text)
+            planted.append(Planted(rule, path, line, None, needle, why))
         commits = self.repo.commits
         head = self.repo.head
         assert head is not None
@@ -379,6 +386,7 @@ class _Story:
         self.day_three()
         self.day_four()
         self.last_day()
+        self.exports()
 
     def day_one(self) -> None:
         """Dana imports the repo and adopts the protocol; Braga (ledger) and Porto (checkout)."""
@@ -989,7 +997,8 @@ class _Story:
             """,
         )
         self.commit("sA", "docs(ai-sessions): queue info to human", t(40, 20))
-        self.ack(budget_info, t(39, 5), "human", "seen")
+        # Dana only flips the heading's status (no ack line): the board reads the time from git.
+        self.ack(budget_info, t(39, 5), "human", "seen", trail=False)
         self.commit("human", "docs(ai-sessions): mark Sintra's note seen", t(39, 5))
 
         xss = self.send(
@@ -1256,6 +1265,17 @@ class _Story:
         self.commit("sA", "docs(ai-sessions): queue reap notice to sC", t(0, 42))
         self.work("sA", t(0, 20), "feat(payments): retry metrics per merchant", *_CODE["r11"])
 
+    def exports(self) -> None:
+        """The nightly sync: tracker exports, agent transcripts and playbooks, the bridge chats."""
+        files, plants = fleet(self.t, self.now)
+        for path, text in files.items():
+            self.repo.write(path, text)
+        self.commit(
+            "human", "chore(ai): sync tracker exports, agent logs and bridge chats", self.t(0, 12)
+        )
+        for p in plants:
+            self.planted_in.append((p.rule, p.path, p.needle, p.why))
+
 
 # --- the project's own files ---------------------------------------------------------------------
 
@@ -1445,6 +1465,11 @@ _PROTOCOL_FILES: dict[str, str] = {
 
         [site]
         title = "po-platform · sessions"
+
+        [agents]
+        timezone = "Europe/Lisbon"   # the DND window (03:00–08:00) and Telegram's dates
+        people = ["Dana Human"]      # the person on the Telegram bridge
+        signoff = ["human", "Dana Human"]
         """,
 }
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from generator.config import Config
 from generator.exceptions import RepositoryError
-from generator.model import Board, Problem, QueueFile, Scoreboard, SourceRef, SourceText
+from generator.model import (
+    Board,
+    History,
+    Problem,
+    QueueFile,
+    Scoreboard,
+    SourceRef,
+    SourceText,
+)
 from generator.readers.files import RULE as FILE_UNREADABLE
 from generator.readers.files import escaping_link, read_source
 from generator.readers.history import read_history
+from generator.readers.optional_sources import read_optional_sources
 from generator.readers.queue import read_queue
 from generator.readers.scoreboard import read_scoreboard
 from generator.readers.secrets import redact_source, redact_text
@@ -17,7 +27,7 @@ from generator.readers.secrets import redact_source, redact_text
 __all__ = ["read_board", "redact_text"]
 
 
-def read_board(repo: Path, config: Config) -> Board:
+def read_board(repo: Path, config: Config, history: History | None = None) -> Board:
     """Read the scoreboard, every `to-*.md` queue and the git history of `repo`.
 
     Never raises on what the files hold: anything unreadable is kept raw where possible and
@@ -25,6 +35,10 @@ def read_board(repo: Path, config: Config) -> Board:
     """
     if not repo.is_dir():
         raise RepositoryError(f"{repo}: no such folder (expected the repository to read)")
+    # The history walk waits on git most of the time: let it run while the files are read.
+    walker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
+    pending = walker.submit(read_history, repo, config) if history is None else None
+    walker.shutdown(wait=False)
     problems: list[Problem] = []
     sources: list[SourceText] = []
 
@@ -57,13 +71,27 @@ def read_board(repo: Path, config: Config) -> Board:
             queues.append(queue)
             problems.extend(found)
 
+    # Trackers, roster, transcripts, playbooks and chats (formats.md §4–7), each optional.
+    queue_prefix = _posix(config.paths.queue_dir) + "/"
+    extra = read_optional_sources(
+        repo, config, load, lambda rel: rel == scoreboard_rel or rel.startswith(queue_prefix)
+    )
+    problems.extend(extra.problems)
+
     return Board(
         root=str(repo),
         scoreboard=scoreboard,
         queues=tuple(queues),
-        history=read_history(repo),
+        history=pending.result() if pending is not None else history or History(),
         problems=tuple(problems),
         sources=tuple(sources),
+        name_pool=extra.names,
+        trackers=extra.trackers,
+        agents=extra.agents,
+        roster_path=extra.roster_path,
+        calls=extra.calls,
+        call_sources=extra.call_sources,
+        chats=extra.chats,
     )
 
 

@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from markdown_it.token import Token
-
 from generator.model import Ack, Message, Problem, QueueFile, SourceRef, Stamp
 from generator.readers._text import clip, or_list, raw_block, trimmed_range
-from generator.readers.mdtable import block_parser
+from generator.readers.queue_scan import split_messages
 from generator.timeutil import parse_stamp
 
 RULE = "message-parse"
@@ -95,29 +93,14 @@ def read_queue(path: str, text: str) -> tuple[QueueFile, list[Problem]]:
     """Parse one queue file; every block or ack line it cannot read becomes a problem."""
     lines = text.split("\n")
     qfile = _File(path, PurePosixPath(path).name, recipient_of(path), lines)
-    tokens = block_parser().parse(text)
-    headings = [
-        (token.map[0], tokens[i + 1].content)
-        for i, token in enumerate(tokens)
-        if token.type == "heading_open"
-        and token.tag == "h2"
-        and token.markup == "##"
-        and token.level == 0
-        and token.map is not None
-    ]
-    items = _top_level_items(tokens)
-    preamble = raw_block(path, lines, 0, headings[0][0] if headings else len(lines))
+    # The fence-aware line scanner finds the blocks and their ack items exactly as markdown-it
+    # would (see queue_scan), at a fraction of the cost of parsing every body.
+    blocks = split_messages(lines)
+    preamble = raw_block(path, lines, 0, blocks[0].start if blocks else len(lines))
     messages = []
-    next_item = 0  # items and headings are both in line order: one pass hands each block its own
-    for k, (start, heading) in enumerate(headings):
-        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
-        while next_item < len(items) and items[next_item][0] <= start:
-            next_item += 1
-        block_items = []
-        while next_item < len(items) and items[next_item][0] < end:
-            block_items.append(items[next_item])
-            next_item += 1
-        messages.append(_read_message(qfile, start, end, heading, block_items))
+    for k, block in enumerate(blocks):
+        end = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
+        messages.append(_read_message(qfile, block.start, end, block.heading, list(block.items)))
     queue = QueueFile(
         path=path,
         recipient=qfile.recipient,
@@ -125,18 +108,6 @@ def read_queue(path: str, text: str) -> tuple[QueueFile, list[Problem]]:
         messages=tuple(messages),
     )
     return queue, qfile.problems
-
-
-def _top_level_items(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Line ranges [start, end) of the items of top-level bullet lists."""
-    return [
-        (t.map[0], t.map[1])
-        for t in tokens
-        if t.type == "list_item_open"
-        and t.level == 1
-        and t.markup in ("-", "*", "+")
-        and t.map is not None
-    ]
 
 
 def _read_message(

@@ -250,11 +250,35 @@ def _redact_pem(lines: list[str]) -> list[Secret]:
     return found
 
 
+# Each pattern above needs one of these in its line (case aside): the other lines of a large board
+# file cannot hold a credential, so only the lines with one are looked at closely.
+_TRIGGER = re.compile(
+    r"gh[pousr]_|github_pat_|AKIA|ASIA|ABIA|ACCA|xox[abprs]-|sk-|\d:AA|bearer|authorization|://"
+    r"|key|secret|token|passw|pwd",
+    re.IGNORECASE,
+)
+
+
+def _trigger_lines(text: str) -> list[int]:
+    """0-based indexes of the lines holding a trigger, in order, once each."""
+    out: list[int] = []
+    line, pos = 0, 0
+    while m := _TRIGGER.search(text, pos):
+        line += text.count("\n", pos, m.start())
+        out.append(line)
+        end = text.find("\n", m.end())
+        if end < 0:
+            break
+        line, pos = line + 1, end + 1  # the rest of this line cannot add another
+    return out
+
+
 def find_secrets(text: str) -> tuple[str, list[Secret]]:
     """Return `text` with every credential replaced by `[redacted]`, and what was found where."""
     lines = text.split("\n")
-    found = _redact_pem(lines)
-    for index, line in enumerate(lines):
+    found = _redact_pem(lines) if "PRIVATE KEY" in text else []
+    for index in _trigger_lines(text):
+        line = lines[index]
         hits = _find_in_line(line)
         if not hits:
             continue

@@ -25,6 +25,8 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 # Python-Markdown's fence preprocessor (pymdownx.superfences) runs before raw HTML blocks are
 # stashed, so a line starting with ``` or ~~~ inside our HTML would be turned into a code block.
 _FENCE_CHARS = str.maketrans({"`": "&#96;", "~": "&#126;"})
+_LINE_HASH = re.compile(r"^([ \t]*)#", re.M)
+_NEEDS_ESCAPE = re.compile(r"[&<>\"'`~#]")
 
 
 def url_allowed(url: str) -> bool:
@@ -62,8 +64,9 @@ def _parser() -> MarkdownIt:
 
 
 def fence_safe(html: str) -> str:
-    """Write backticks and tildes as entities so no Python-Markdown fence can start in `html`."""
-    return html.translate(_FENCE_CHARS)
+    """Write backticks and tildes as entities so no Python-Markdown fence can start in `html`,
+    and a `#` opening a line (a queue heading quoted in a code block) so no heading can either."""
+    return _LINE_HASH.sub(r"\1&#35;", html.translate(_FENCE_CHARS))
 
 
 def render_markdown(text: str, heading_offset: int = 0) -> Markup:
@@ -94,4 +97,7 @@ def escape_text(value: Any) -> Markup:
     """HTML-escape a plain value for a raw HTML block (fences neutralised too)."""
     if isinstance(value, Markup):
         return value
-    return Markup(fence_safe(str(escape(str(value)))))
+    text = str(value)
+    if not _NEEDS_ESCAPE.search(text):
+        return Markup(text)  # most values (ids, times, states) have nothing to escape
+    return Markup(fence_safe(str(escape(text))))

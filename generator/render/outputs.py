@@ -11,13 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from generator.analysis import Liveness, waiting_on
-from generator.model import Message
+from generator.model import ClaimSpan, Message, MessageTrail
 from generator.pipeline import Result
 from generator.render.formats import counts, finding_record, format_junit, sarif_document
-from generator.timeutil import iso
+from generator.render.tasks import agent_record, task_counts, task_record
+from generator.timeutil import iso, parse_stamp
 
 SCHEMA_VERSION = 1
 OUTPUT_FILES = ("status.json", "lint.json", "lint.sarif", "lint.junit.xml")
+
+
+def _utc(text: str | None) -> str | None:
+    """A timestamp field as ISO 8601 UTC, like every output time; kept as written if unreadable."""
+    if text is None:
+        return None
+    stamp = parse_stamp(text)
+    return stamp.iso() if stamp is not None else text
 
 
 def _message_record(m: Message) -> dict[str, Any]:
@@ -33,7 +42,7 @@ def _message_record(m: Message) -> dict[str, Any]:
         "to": m.to,
         "type": m.type,
         "ref": m.ref,
-        "re": m.re,
+        "re": _utc(m.re),
         "via": m.via,
         "status": m.status,
         "waiting_for": waiting_on(m),
@@ -47,6 +56,40 @@ def _message_record(m: Message) -> dict[str, Any]:
             }
             for a in m.acks
         ],
+    }
+
+
+def _history_record(trail: MessageTrail | None) -> list[dict[str, Any]]:
+    """The message's life in git: each commit that added it (`added`), changed its status
+    (`status`), appended an ack line (`ack`) or edited it (`rewritten`); `[]` without history."""
+    if trail is None:
+        return []
+    return [
+        {
+            "event": e.kind,
+            "at": iso(e.commit.at),
+            "commit": e.commit.sha,
+            "session": e.commit.session,
+            "state": e.state,
+        }
+        for e in trail.events
+    ]
+
+
+def _claim_record(span: ClaimSpan) -> dict[str, Any]:
+    """One claim row's life in git: added, each Presence value, its paths, removed."""
+    return {
+        "session": span.session,
+        "label": span.label,
+        "added": {"at": iso(span.added.at), "commit": span.added.sha},
+        "removed": (
+            {"at": iso(span.removed.at), "commit": span.removed.sha} if span.removed else None
+        ),
+        "claimed_at": iso(span.claimed) if span.claimed else None,
+        "presence": [
+            {"at": iso(b.at) if b.at else None, "commit": b.commit.sha} for b in span.beats
+        ],
+        "paths": list(span.scopes[-1][1]) if span.scopes else [],
     }
 
 
@@ -75,7 +118,11 @@ def status_document(result: Result) -> dict[str, Any]:
                 "line": r.source.line,
             }
         )
-    messages = [_message_record(m) for m in board.messages]
+    trails = {(t.path, t.id): t for t in board.history.trails if t.present}
+    messages = [
+        {**_message_record(m), "history": _history_record(trails.get((m.source.path, m.id)))}
+        for m in board.messages
+    ]
     liveness = {state.value: 0 for state in Liveness}
     for s in ctx.sessions:
         liveness[s.liveness.value] += 1
@@ -92,8 +139,9 @@ def status_document(result: Result) -> dict[str, Any]:
         },
         "sessions": sessions,
         "messages": messages,
-        "tasks": [],
-        "agents": [],
+        "claims": [_claim_record(c) for c in history.claims],
+        "tasks": [task_record(t) for t in board.tasks],
+        "agents": [agent_record(a) for a in board.agents],
         "findings": {**finding_counts, "total": len(result.findings)},
         "counts": {
             "sessions": {**liveness, "total": len(sessions)},
@@ -104,6 +152,7 @@ def status_document(result: Result) -> dict[str, Any]:
                 "unparsed": sum(1 for m in board.messages if not m.parsed),
             },
             "commits": len(history.commits),
+            "tasks": task_counts(board),
         },
     }
 

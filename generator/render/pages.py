@@ -14,8 +14,8 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,13 @@ from markupsafe import Markup
 
 from generator import rules as rule_registry
 from generator.analysis import AddressKind, Liveness, SessionState, reply_target, waiting_on
-from generator.model import ClaimRow, Finding, Message, Severity
+from generator.model import ClaimRow, Commit, Finding, Message, MessageTrail, Severity
 from generator.pipeline import Result
 from generator.render.markdown import escape_text, render_inline, render_markdown
 from generator.render.outputs import status_document
+from generator.render.reference import expand as expand_reference
+from generator.render.tasks import build_task_pages, page_context, ref_links, row_task_links
+from generator.render.timeline import claims_timeline
 from generator.resources import docs_dir, templates_dir
 from generator.rules import _globs
 from generator.rules.base import DOC_SECTIONS, FAILURE_MODES, Rule
@@ -114,6 +117,14 @@ class Step:
     by: str
     note: str
     since_previous: timedelta | None
+    # Where the step comes from: `ack` (an ack line), `sent` (the heading), or `git` (a change of
+    # the heading's status, or an edit, seen only in the queue file's history); and the commit
+    # that wrote it, where the history knows it.
+    origin: str = "ack"
+    commit: str | None = None
+    commit_by: str = ""
+    commit_at: datetime | None = None
+    commit_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -265,6 +276,54 @@ def _steps(m: Message) -> list[Step]:
     return steps
 
 
+def _with_history(
+    steps: list[Step], trail: MessageTrail | None, repo: str | None, broadcast: bool
+) -> list[Step]:
+    """The ack chain with what git adds: the commit of each step, and status changes and edits
+    that no ack line records, in time order (ack lines keep their order among themselves)."""
+    if trail is None or not trail.events:
+        return steps
+
+    def by_commit(step: Step, c: Commit) -> Step:
+        url = f"{repo}/commit/{c.sha}" if repo else None
+        return replace(
+            step, commit=c.short, commit_by=c.session or c.author, commit_at=c.at, commit_url=url
+        )
+
+    first = trail.events[0]
+    sent = by_commit(replace(steps[0], origin="sent"), first.commit)
+    acks = [e for e in trail.events if e.kind == "ack"]
+    rest: list[Step] = []
+    stamped: set[tuple[str, str]] = set()  # (commit, state) an ack line already shows
+    for step in steps[1:]:
+        match = next((e for e in acks if e.by == step.by and e.state == step.label), None)
+        if match is None:
+            rest.append(step)
+            continue
+        acks.remove(match)
+        rest.append(by_commit(step, match.commit))
+        stamped.add((match.commit.sha, step.label))
+    for e in trail.events[1:]:
+        if e.kind == "status" and e.state and (e.commit.sha, e.state) not in stamped:
+            note = f"status: {e.before} → {e.state}"
+        elif e.kind in ("rewritten", "deleted", "restored"):
+            note = e.detail or ""
+        else:
+            continue
+        label = e.state if e.kind == "status" and e.state else e.kind
+        who = e.commit.session or e.commit.author
+        rest.append(
+            by_commit(Step(label, e.commit.at, "", who, note, None, origin="git"), e.commit)
+        )
+    rest.sort(key=lambda s: s.at or s.commit_at or datetime.min.replace(tzinfo=UTC))
+    out = [sent]
+    for step in rest:
+        start = sent.at if broadcast else out[-1].at
+        gap = step.at - start if step.at is not None and start is not None else None
+        out.append(replace(step, since_previous=gap))
+    return out
+
+
 def _ref_url(ref: str | None, repo: str | None) -> str | None:
     if not ref or not repo:
         return None
@@ -305,6 +364,8 @@ class _Builder:
         self.extra_headers = [
             h for h in result.board.scoreboard.header if h.strip().lower() not in STANDARD_COLUMNS
         ]
+        # Each message's life in git, by (queue path, message id): its commits and status changes.
+        self.trails = {(t.path, t.id): t for t in history.trails if t.present}
         self.recipients = self._recipients()
         self.messages = [m for r in self.recipients for m in r.messages]
         self._thread()
@@ -354,7 +415,8 @@ class _Builder:
         ]
 
     def _message(self, m: Message, recipient: RecipientView) -> MessageView:
-        steps = _steps(m)
+        trail = self.trails.get((m.source.path, m.id))
+        steps = _with_history(_steps(m), trail, self.repo, m.is_broadcast)
         # The same test as status.json's count, so the overview and the tables agree.
         wait = waiting_on(m)
         since = next((s.at for s in reversed(steps) if s.at is not None), None) if wait else None
@@ -520,6 +582,9 @@ def build_pages(
         "ago_plain": partial(_ago_plain, result.now),
         "newest_first": newest_first,
     }
+    # Trackers, roster and agent calls: the Tasks and Agents pages, and links into them.
+    task_pages = build_task_pages(result, b.messages)
+    common["ref_tasks"] = ref_links(task_pages)
 
     def render(template: str, path: str, **context: Any) -> None:
         url: Callable[..., str] = partial(_url_from, path, directory_urls)
@@ -551,7 +616,9 @@ def build_pages(
         "scoreboard.md.j2",
         "scoreboard.md",
         scoreboard=result.board.scoreboard,
+        task_links=row_task_links(result, task_pages),
         sessions=b.sessions,
+        timeline=claims_timeline(result),
         extra_headers=b.extra_headers,
         prose=[
             (blk, render_markdown(blk.text, heading_offset=1))
@@ -583,6 +650,12 @@ def build_pages(
         for month, path, _count in r.months:
             on_page = [m for m in r.messages if m.archive == path]
             render("inbox.md.j2", path, recipient=r, messages=on_page, archive=month)
+
+    task_context = page_context(result, task_pages)
+    render("tasks.md.j2", "tasks/index.md", task_counts=status["counts"]["tasks"], **task_context)
+    for tracker in task_pages.trackers:
+        render("tracker.md.j2", tracker.page, tv=tracker)
+    render("agents.md.j2", "agents.md", **task_context)
 
     rules = b.rule_views()
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -619,6 +692,8 @@ def build_pages(
         {"Overview": "index.md"},
         {"Scoreboard": "scoreboard.md"},
         {"Inboxes": ["inboxes/index.md", *(_inbox_nav(r) for r in b.recipients)]},
+        {"Tasks": ["tasks/index.md", *({t.title: t.page} for t in task_pages.trackers)]},
+        {"Agents": "agents.md"},
         {
             "Lint": [
                 "lint/index.md",
@@ -662,7 +737,8 @@ def _inbox_nav(r: RecipientView) -> NavItem:
 
 
 def _shipped_docs(root: Path) -> tuple[dict[str, str], dict[str, bytes], list[NavItem]]:
-    """The shipped documentation under `docs/`: pages, other files, and a nav mirroring folders."""
+    """The shipped documentation under `docs/`: pages, other files, and the nav of its `_nav.yml`
+    (one mirroring the folders when there is none)."""
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
     if not root.is_dir():
@@ -672,10 +748,43 @@ def _shipped_docs(root: Path) -> tuple[dict[str, str], dict[str, bytes], list[Na
         if not path.is_file() or any(part.startswith((".", "_")) for part in rel.split("/")):
             continue
         if path.suffix == ".md":
-            pages[f"docs/{rel}"] = path.read_text(encoding="utf-8")
+            page = f"docs/{rel}"
+            # Generated reference (rule catalogue, commands) and `rule:` links to the rule pages.
+            text = path.read_text(encoding="utf-8")
+            pages[page] = expand_reference(text, page, lambda name: f"rules/{name}.md")
         else:
             files[f"docs/{rel}"] = path.read_bytes()
-    return pages, files, _docs_nav(sorted(pages), "docs/")
+    return pages, files, docs_nav_file(root, "docs/") or _docs_nav(sorted(pages), "docs/")
+
+
+def prefix_nav(items: Sequence[NavItem], prefix: str) -> list[NavItem]:
+    """A nav with every page path under `prefix` (`docs/`, `board/`); titles and URLs kept."""
+    out: list[NavItem] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item if "://" in item else prefix + item)
+        else:
+            out.append(
+                {
+                    title: prefix_nav(value, prefix)
+                    if isinstance(value, list)
+                    else prefix_nav([value], prefix)[0]
+                    for title, value in item.items()
+                }
+            )
+    return out
+
+
+def docs_nav_file(root: Path, prefix: str) -> list[NavItem]:
+    """The nav written in the docs' `_nav.yml` (its `nav:` list) under `prefix`; [] without one."""
+    import yaml
+
+    nav_file = root / "_nav.yml"
+    if not nav_file.is_file():
+        return []
+    data = yaml.safe_load(nav_file.read_text(encoding="utf-8")) or {}
+    nav = data.get("nav") if isinstance(data, dict) else None
+    return prefix_nav(nav, prefix) if isinstance(nav, list) else []
 
 
 def _docs_nav(paths: list[str], prefix: str) -> list[NavItem]:

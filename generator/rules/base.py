@@ -88,7 +88,22 @@ class Rule:
         return "\n".join(lines[1:]).strip()
 
     def section(self, title: str) -> str:
-        """The text of one `## title` section of the documentation ('' when absent)."""
-        pattern = re.compile(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", re.M | re.S)
-        m = pattern.search(inspect.cleandoc(self.doc))
-        return m.group(1).strip() if m else ""
+        """The text of one `## title` section of the documentation ('' when absent).
+
+        A `## ` line inside a fenced block (a queue heading in an example) is text, not a section.
+        """
+        lines: list[str] | None = None
+        fence = ""
+        for line in inspect.cleandoc(self.doc).splitlines():
+            marker = re.match(r"^\s*(`{3,}|~{3,})", line)
+            if marker and (not fence or marker.group(1).startswith(fence)):
+                fence = "" if fence else marker.group(1)
+            elif not fence and line.startswith("## "):
+                if lines is not None:
+                    break
+                if line[3:].strip() == title:
+                    lines = []
+                continue
+            if lines is not None:
+                lines.append(line)
+        return "\n".join(lines).strip() if lines is not None else ""

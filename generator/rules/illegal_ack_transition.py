@@ -17,6 +17,10 @@ a broadcast every session acks for itself, so each session's lines are walked on
 outside the machine is reported by the reader (message-parse) and skipped here; the header's
 `status:` against the newest ack line is ack-status-mismatch's.
 
+The heading's `status:` is walked the same way through the queue file's git history, from the
+status the block was first committed with: a commit that changed it backwards (or out of the
+machine) is reported with that commit, even where the block has no ack lines at all.
+
 ## Why it matters
 
 Ownership ambiguity: the ack chain is the record of who took the work and how it ended; a chain that
@@ -45,6 +49,7 @@ from collections.abc import Iterable, Iterator
 from generator.analysis import ACK_STATES, Context
 from generator.model import Ack, Message, Severity
 from generator.rules._common import ack_session, is_broadcast, parsed_messages
+from generator.rules._history import message_index, where
 from generator.rules.base import Hit, Rule
 
 # Every state reachable from a state (a skip forward is allowed, so this is the closure).
@@ -87,10 +92,37 @@ def _walk(message: Message, acks: tuple[Ack, ...]) -> Iterator[Hit]:
         )
 
 
+def _history(ctx: Context) -> Iterator[Hit]:
+    """The heading's status as git saw it change, commit by commit."""
+    index = message_index(ctx)
+    for trail in ctx.board.history.trails:
+        state: str | None = None
+        for event in trail.events:
+            if event.kind in ("added", "restored"):
+                state = (event.state or "sent").lower()
+                continue
+            if event.kind != "status" or event.state is None:
+                continue
+            new = event.state.strip().lower()
+            if state not in ACK_STATES or new not in ACK_STATES:
+                state = new  # an unknown state is message-parse's; start again from the next one
+                continue
+            if new != state and new not in REACHABLE[state]:
+                how = "back from" if _ORDER[new] < _ORDER[state] else "from"
+                yield Hit.at(
+                    where(trail, index),
+                    f"{trail.id}: {event.commit.label} changed its status {how} {state} to "
+                    f"{new}, which the ack state machine does not allow",
+                    commit=event.commit.short,
+                )
+            state = new
+
+
 def check(ctx: Context) -> Iterable[Hit]:
     for message in parsed_messages(ctx.board):
         for chain in _chains(ctx, message):
             yield from _walk(message, chain)
+    yield from _history(ctx)
 
 
 RULE = Rule(

@@ -44,6 +44,8 @@ _MD = MarkdownIt("commonmark")
 
 def _html_fragments(body: str) -> Iterator[tuple[int, str]]:
     """(0-based line in `body`, HTML text) of every raw HTML token, in document order."""
+    if "<" not in body:
+        return  # raw HTML starts with `<`: most bodies need no parse at all
     for token in _MD.parse(body):
         if token.map is None:
             continue

@@ -1450,14 +1450,6 @@ def no_queue(root: Path) -> Board:
 # --------------------------------------------------------------------------------------------
 
 
-NAME_FROM_HISTORY = (
-    "unknown-recipient: a display name known only from the git history of claims (`Sintra`, sA's "
-    "name in a row since released) is reported as resolving to nobody; formats.md §1 says every "
-    "address form resolves through the scoreboard, the name pool and the git history of claims "
-    "(the bare id `sA` does resolve through history)"
-)
-
-
 def empty_scoreboard(root: Path) -> Board:
     repo = Repo(root)
     _init(repo)
@@ -1501,14 +1493,12 @@ def empty_scoreboard(root: Path) -> Board:
                 q("sA"),
                 1,
                 why="Sintra is sA's display name in the git history of claims",
-                bug=NAME_FROM_HISTORY,
             ),
             expect(
                 "unknown-recipient",
                 q("all"),
                 1,
                 why="Sintra is sA's display name in the git history of claims",
-                bug=NAME_FROM_HISTORY,
             ),
         ],
         tolerated=[

@@ -1,0 +1,846 @@
+"""Replay the blackboard's commits oldest first: trails of the messages, spans of the claims.
+
+Each queue file is kept as its lines and its blocks. A commit's hunks are applied to the lines, then
+only the blocks around the changed lines are split again (queue_scan, from the enclosing block's
+heading until the scan meets an unchanged block start), and only those are parsed. A block keeps its
+identity by message id, or by its place in the file when its heading changed: comparing the new
+parse with the old gives the events (added, status, ack, rewritten, deleted, restored). The
+scoreboard is read whole when its table changes shape; a heartbeat, which rewrites one row in place,
+has only that row read again. Its rows are compared by session id to give the claim spans.
+
+Everything kept here is plain data (`dump` / `load`) so a cache can resume the walk at any commit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.model import (
+    ClaimRow,
+    ClaimSpan,
+    Commit,
+    MessageEvent,
+    MessageTrail,
+    PresenceBeat,
+)
+from generator.readers import queue_scan
+from generator.readers.history_diff import FileDiff
+
+# The queue and scoreboard readers' own pieces, so that a block or row means here what it means
+# on the board (a test checks that the ids and states at HEAD agree with the readers').
+from generator.readers.mdtable import has_separator, split_cells
+from generator.readers.queue import (
+    _ACK_START,
+    _ITEM_MARKER,
+    _SEPARATOR,
+    MESSAGE_TYPES,
+    STATES,
+    _known,
+    _parse_heading,
+)
+from generator.readers.scoreboard import _header_key, _read_row, _Reader, _session, read_scoreboard
+from generator.readers.secrets import _TRIGGER, redact_text
+from generator.timeutil import parse_stamp
+
+_BLANKS = re.compile(r"\n{3,}")
+Fetch = Callable[[str], bytes | None]
+
+
+def _redact(text: str) -> str:
+    """`redact_text`, skipped for the many lines that hold nothing a credential needs."""
+    return redact_text(text) if _TRIGGER.search(text) else text
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+# --- one queue file --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Block:
+    """A block of a queue file as last seen: where it starts and what its parse said."""
+
+    start: int
+    heading: str | None  # None: the preamble
+    first_ack: int | None
+    exact: bool
+    base: str = ""  # the id base (`<stamp>-<from>`, or `L<line>`)
+    id: str = ""
+    status: str = "sent"
+    fields: tuple[tuple[str, str], ...] = ()  # the heading without `status:` (redacted)
+    body: str = ""  # digest of the body without ack lines
+    acks: tuple[tuple[str, str, str, str], ...] = ()  # (digest, state, by, at iso) per ack line
+    sender: str | None = None
+    to: str | None = None
+    type: str | None = None
+    trail: int = -1  # index into Walk.trails
+    key: str = ""  # digest of the block's text: an unchanged block is not parsed again
+
+    def digest(self) -> str:
+        return _digest(repr(self.fields) + "\n" + self.body)
+
+    @staticmethod
+    def start_of(block: _Block) -> int:
+        return block.start
+
+
+class _Ids:
+    """Message ids exactly as the queue reader gives them (`-2`, `-3` for repeats in a file)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ids: set[str] = set()
+        self.repeats: dict[str, int] = {}
+
+    def new(self, base: str) -> str:
+        n = self.repeats.get(base, 1)
+        ident = f"{self.name}#{base}" if n == 1 else f"{self.name}#{base}-{n}"
+        while ident in self.ids:
+            n += 1
+            ident = f"{self.name}#{base}-{n}"
+        self.repeats[base] = n + 1
+        self.ids.add(ident)
+        return ident
+
+
+@dataclass(slots=True)
+class _Queue:
+    path: str
+    lines: list[str] | None = field(default_factory=list)  # None: unknown (binary, unreadable)
+    blocks: list[_Block] = field(default_factory=list)
+    ids: _Ids | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = PurePosixPath(self.path).name
+
+
+@dataclass(slots=True)
+class _Trail:
+    path: str
+    id: str
+    sender: str | None
+    to: str | None
+    type: str | None
+    status: str
+    ack_states: tuple[str, ...]
+    digest: str
+    present: bool = True
+    events: list[tuple[Any, ...]] = field(
+        default_factory=list
+    )  # (kind, sha, state, before, by, at, detail)
+
+
+# --- the scoreboard --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    label: str
+    presence: str | None  # iso
+    detail: str
+    paths: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Span:
+    session: str
+    label: str
+    added: str  # sha
+    claimed: str | None  # iso
+    beats: list[tuple[str, str | None, str]] = field(default_factory=list)  # (sha, at iso, detail)
+    scopes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    removed: str | None = None
+
+
+class Walk:
+    """The blackboard's history so far; `commit` feeds it one commit's blackboard diffs."""
+
+    def __init__(self, scoreboard: str, queue_dir: str) -> None:
+        self.scoreboard = scoreboard
+        self.queue_dir = queue_dir
+        self.queues: dict[str, _Queue] = {}
+        self.trails: list[_Trail] = []
+        self.graveyard: dict[tuple[str, str], int] = {}  # (path, id) -> deleted trail
+        self.board_lines: list[str] | None = None
+        self.open: dict[str, _Span] = {}
+        self.closed: list[_Span] = []
+        self.board_since: str | None = None  # sha of the commit that created the scoreboard
+        # the last version's table: its header and column indexes, and each row by line index
+        self.board_header: tuple[tuple[str, ...], dict[str, int]] | None = None
+        self.board_rows: dict[int, tuple[str | None, _Row, str | None]] | None = None
+        self.head: str | None = None  # the last commit fed
+
+    # --- feeding ---------------------------------------------------------------------------
+
+    def is_queue(self, path: str) -> bool:
+        prefix = f"{self.queue_dir}/" if self.queue_dir else ""
+        rest = path[len(prefix) :] if path.startswith(prefix) else None
+        return (
+            rest is not None and "/" not in rest and rest.startswith("to-") and rest.endswith(".md")
+        )
+
+    def commit(self, sha: str, files: Iterable[FileDiff], fetch: Fetch) -> None:
+        """Apply one commit's diffs (against its first parent) to the kept files."""
+        for diff in sorted(files, key=lambda d: d.path):
+            if diff.path == self.scoreboard:
+                self._scoreboard(sha, diff, fetch)
+            elif self.is_queue(diff.path):
+                self._queue(sha, diff, fetch)
+        self.head = sha
+
+    # --- queues ----------------------------------------------------------------------------
+
+    def _queue(self, sha: str, diff: FileDiff, fetch: Fetch) -> None:
+        track = self.queues.get(diff.path)
+        if diff.status == "D" or not diff.regular:
+            if track is not None:
+                for block in track.blocks:
+                    self._gone(track, block, sha)
+                del self.queues[diff.path]
+            return
+        if track is None:
+            track = self.queues[diff.path] = _Queue(diff.path)
+        old_lines = track.lines
+        region = None
+        if not diff.binary and old_lines is not None:
+            region = _apply(old_lines, diff)
+        if region is None:  # binary, unknown before, or hunks that do not fit: read the blob
+            track.lines = fetch_lines(fetch, diff.blob)
+            if track.lines is None:
+                return  # unreadable now: the blocks keep their last readable state
+            region = (0, len(track.lines), 1 << 62, 0)  # split the whole file again
+        self._rescan(track, sha, *region)
+
+    def _rescan(self, track: _Queue, sha: str, lo: int, hi: int, old_hi: int, delta: int) -> None:
+        lines = track.lines
+        assert lines is not None
+        blocks = track.blocks
+        start = _Block.start_of
+        k0 = 0
+        if blocks and lo > 0:
+            k0 = max(bisect.bisect_right(blocks, max(lo - 1, 0), key=start) - 1, 0)
+        fresh: list[queue_scan.Span] = []
+        kr = len(blocks)
+        for span in queue_scan.scan(lines, blocks[k0].start if blocks else 0):
+            if span.start >= hi and fresh:
+                # An old block wholly after the change starts here again: the rest is as it was.
+                was = span.start - delta
+                k = bisect.bisect_left(blocks, was, key=start)
+                if k > k0 and k < len(blocks) and blocks[k].start == was and was >= old_hi:
+                    kr = k
+                    break
+            fresh.append(span)
+        tail = blocks[kr:]
+        for block in tail:
+            block.start += delta
+        end_of = [s.start for s in fresh[1:]] + [tail[0].start if tail else len(lines)]
+        old = blocks[k0:kr]
+        known = {b.key: b for b in old if b.heading is not None}
+        parsed = [_parse(lines, s, e, known) for s, e in zip(fresh, end_of, strict=True)]
+        track.blocks = blocks[:k0] + parsed + tail
+        self._ids(track, old, parsed, tail, delta)
+        self._compare(track, sha, old, parsed, k0)
+
+    def _ids(
+        self,
+        track: _Queue,
+        old: list[_Block],
+        parsed: list[_Block],
+        tail: list[_Block],
+        delta: int,
+    ) -> None:
+        old_bases = [b.base for b in old if b.heading is not None]
+        new_bases = [b.base for b in parsed if b.heading is not None]
+        shifted_l = delta != 0 and any(b.base.startswith("L") for b in tail)
+        if shifted_l:
+            for b in tail:
+                if b.base.startswith("L"):
+                    b.base = f"L{b.start + 1}"
+        if track.ids is not None and not shifted_l:
+            if old_bases == new_bases:
+                for b, o in zip(
+                    [b for b in parsed if b.heading is not None],
+                    [o for o in old if o.heading is not None],
+                    strict=True,
+                ):
+                    b.id = o.id
+                return
+            if not tail and new_bases[: len(old_bases)] == old_bases:
+                headed = [b for b in parsed if b.heading is not None]
+                for b, o in zip(headed, [o for o in old if o.heading is not None], strict=False):
+                    b.id = o.id
+                for b in headed[len(old_bases) :]:
+                    b.id = track.ids.new(b.base)
+                return
+        track.ids = _Ids(track.name)
+        for b in track.blocks:
+            if b.heading is not None:
+                b.id = track.ids.new(b.base)
+                if b.trail >= 0:  # a block outside the change whose id moved (`L<line>`, `-2`)
+                    self.trails[b.trail].id = b.id
+
+    def _compare(
+        self, track: _Queue, sha: str, old: list[_Block], new: list[_Block], k0: int
+    ) -> None:
+        old_by_id = {b.id: b for b in old if b.heading is not None}
+        matched: dict[int, _Block] = {}
+        leftover_new: dict[int, _Block] = {}
+        for j, b in enumerate(new):
+            if b.heading is None:
+                continue
+            o = old_by_id.pop(b.id, None)
+            if o is not None:
+                matched[j] = o
+            else:
+                leftover_new[j] = b
+        # A block whose heading changed keeps its place in the file: the same ordinal, rewritten.
+        by_place = {
+            k0 + i: o for i, o in enumerate(old) if o.heading is not None and o.id in old_by_id
+        }
+        for j in list(leftover_new):
+            o = by_place.get(k0 + j)
+            if o is not None and o.id in old_by_id:
+                del old_by_id[o.id]
+                matched[j] = o
+                del leftover_new[j]
+        for o in old_by_id.values():
+            self._gone(track, o, sha)
+        for j, b in enumerate(new):
+            if b.heading is None:
+                continue
+            if j in matched:
+                self._changed(track, matched[j], b, sha)
+            else:
+                self._added(track, b, sha)
+
+    def _added(self, track: _Queue, b: _Block, sha: str) -> None:
+        index = self.graveyard.pop((track.path, b.id), None)
+        if index is not None:
+            trail = self.trails[index]
+            trail.present = True
+            trail.events.append(("restored", sha, b.status, trail.status, None, None, ""))
+        else:
+            index = len(self.trails)
+            trail = _Trail(track.path, b.id, b.sender, b.to, b.type, b.status, (), b.digest())
+            self.trails.append(trail)
+            trail.events.append(("added", sha, b.status, None, None, None, ""))
+            for _key, state, by, at in b.acks:
+                trail.events.append(("ack", sha, state, None, by, at or None, "with the block"))
+        b.trail = index
+        self._sync(trail, b)
+
+    def _changed(self, track: _Queue, o: _Block, b: _Block, sha: str) -> None:
+        b.trail = o.trail
+        trail = self.trails[o.trail]
+        details = []
+        if o.fields != b.fields:
+            keys = sorted({k or "(text)" for k, v in set(o.fields) ^ set(b.fields)}, key=str.lower)
+            details.append(
+                "its heading (" + ", ".join(f"`{k}:`" if k != "(text)" else k for k in keys) + ")"
+            )
+        if o.body != b.body:
+            details.append("its body")
+        old_keys = [a[0] for a in o.acks]
+        new_keys = [a[0] for a in b.acks]
+        if new_keys[: len(old_keys)] != old_keys:
+            details.append("an ack line already committed")
+        # Repairing a block no reader could take as a message is not rewriting one.
+        if details and (o.sender or o.to or o.type):
+            trail.events.append(("rewritten", sha, None, None, None, None, " and ".join(details)))
+        if o.status != b.status:
+            trail.events.append(("status", sha, b.status, o.status, None, None, ""))
+        appended = (
+            b.acks[len(old_keys) :]
+            if new_keys[: len(old_keys)] == old_keys
+            else [a for a in b.acks if a[0] not in set(old_keys)]
+        )
+        for _d, state, by, at in appended:
+            trail.events.append(("ack", sha, state, None, by, at or None, ""))
+        self._sync(trail, b)
+
+    def _gone(self, track: _Queue, b: _Block, sha: str) -> None:
+        if b.heading is None or b.trail < 0:
+            return
+        trail = self.trails[b.trail]
+        trail.present = False
+        trail.events.append(("deleted", sha, None, trail.status, None, None, ""))
+        self.graveyard[(track.path, b.id)] = b.trail
+
+    @staticmethod
+    def _sync(trail: _Trail, b: _Block) -> None:
+        trail.id, trail.sender, trail.to, trail.type = b.id, b.sender, b.to, b.type
+        trail.status = b.status
+        trail.ack_states = tuple(a[1] for a in b.acks)
+        trail.digest = b.digest()
+
+    # --- the scoreboard --------------------------------------------------------------------
+
+    def _scoreboard(self, sha: str, diff: FileDiff, fetch: Fetch) -> None:
+        if diff.status == "D" or not diff.regular:
+            self.board_lines = self.board_rows = None
+            self._rows(sha, {})
+            return
+        if self.board_since is None:
+            self.board_since = sha
+        lines = self.board_lines
+        # A heartbeat rewrites one row in place: then only that row is read again.
+        quick = _row_edits(diff, self.board_rows) if lines is not None else None
+        if diff.binary or lines is None or _apply(lines, diff) is None:
+            quick = None
+            lines = self.board_lines = fetch_lines(fetch, diff.blob)
+            if lines is None:
+                return  # unreadable in this version: the claims stand as they were
+        if quick is not None and self.board_rows is not None and self.board_header is not None:
+            header, columns = self.board_header
+            for i in quick:
+                row = _one_row(self.scoreboard, i, lines[i], header, columns)
+                if row is None:
+                    quick = None
+                    break
+                self.board_rows[i] = row
+        if quick is None and not self._read_board(lines):
+            return  # no claim table in this version: nothing to compare, claims stand as they were
+        rows: dict[str, _Row] = {}
+        claimed: dict[str, str | None] = {}
+        for _i, (sid, summary, when) in sorted((self.board_rows or {}).items()):
+            if sid is not None and sid not in rows:  # a second row of an id is duplicate-claim's
+                rows[sid] = summary
+                claimed[sid] = when
+        self._rows(sha, rows, claimed)
+
+    def _read_board(self, lines: list[str]) -> bool:
+        board, _problems = read_scoreboard(self.scoreboard, _redact("\n".join(lines)))
+        if not board.header:
+            self.board_rows = self.board_header = None
+            return False
+        keys = [_header_key(h) for h in board.header]
+        columns: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            columns.setdefault(key, index)
+        self.board_header = (board.header, columns)
+        self.board_rows = {}
+        for row in board.rows:
+            assert row.source.line is not None
+            self.board_rows[row.source.line - 1] = _summary(row)
+        return True
+
+    def _rows(
+        self, sha: str, rows: dict[str, _Row], claimed: dict[str, str | None] | None = None
+    ) -> None:
+        for sid in sorted(set(self.open) - set(rows)):
+            span = self.open.pop(sid)
+            span.removed = sha
+            self.closed.append(span)
+        for sid, row in rows.items():
+            found = self.open.get(sid)
+            if found is None:
+                new = self.open[sid] = _Span(sid, row.label, sha, (claimed or {}).get(sid))
+                new.beats.append((sha, row.presence, row.detail))
+                new.scopes.append((sha, row.paths))
+                continue
+            span = found
+            span.label = row.label
+            last = span.beats[-1]
+            if (last[1], last[2]) != (row.presence, row.detail):
+                span.beats.append((sha, row.presence, row.detail))
+            if span.scopes[-1][1] != row.paths:
+                span.scopes.append((sha, row.paths))
+
+    # --- results ---------------------------------------------------------------------------
+
+    def trails_for(self, commits: dict[str, Commit]) -> tuple[MessageTrail, ...]:
+        out = []
+        for t in self.trails:
+            events = tuple(
+                MessageEvent(
+                    kind,
+                    commits[sha],
+                    state,
+                    before,
+                    by,
+                    _time(at) if at else None,
+                    detail,
+                )
+                for kind, sha, state, before, by, at, detail in t.events
+                if sha in commits
+            )
+            out.append(
+                MessageTrail(
+                    t.path,
+                    t.id,
+                    t.sender,
+                    t.to,
+                    t.type,
+                    t.status,
+                    t.ack_states,
+                    events,
+                    t.present,
+                    t.digest,
+                )
+            )
+        return tuple(out)
+
+    def claims_for(self, commits: dict[str, Commit]) -> tuple[ClaimSpan, ...]:
+        spans = [*self.closed, *sorted(self.open.values(), key=lambda s: s.session)]
+        out = []
+        for s in spans:
+            if s.added not in commits:
+                continue
+            out.append(
+                ClaimSpan(
+                    session=s.session,
+                    label=s.label,
+                    added=commits[s.added],
+                    removed=commits.get(s.removed) if s.removed else None,
+                    claimed=_time(s.claimed) if s.claimed else None,
+                    beats=tuple(
+                        PresenceBeat(commits[sha], _time(at) if at else None, detail)
+                        for sha, at, detail in s.beats
+                        if sha in commits
+                    ),
+                    scopes=tuple(
+                        (commits[sha], paths) for sha, paths in s.scopes if sha in commits
+                    ),
+                    name=_name(s.session, s.label),
+                )
+            )
+        out.sort(key=lambda c: (c.added.at, c.session))
+        return tuple(out)
+
+
+def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _Block]) -> _Block:
+    """One block read as the queue reader reads it, keeping what the history compares.
+
+    A block whose text is that of a block in `known` takes that block's reading.
+    """
+    block = _Block(span.start, span.heading, span.first_ack, span.exact)
+    if span.heading is None:
+        return block
+    last = end
+    while last > span.start + 1 and not lines[last - 1].strip():
+        last -= 1
+    block.key = _digest("\n".join(lines[span.start : last]))
+    same = known.get(block.key)
+    if same is not None:
+        block.status, block.fields, block.body, block.acks = (
+            same.status,
+            same.fields,
+            same.body,
+            same.acks,
+        )
+        block.sender, block.to, block.type = same.sender, same.to, same.type
+        block.base = same.base if not same.base.startswith("L") else f"L{span.start + 1}"
+        return block
+    heading = _parse_heading(_redact(span.heading))
+    sender = heading.first("from") if heading.parsed else None
+    if heading.parsed and heading.stamp is not None and sender and heading.stamp_text is not None:
+        block.base = f"{heading.stamp_text}-{sender}"
+    else:
+        block.base = f"L{span.start + 1}"
+    if heading.parsed:
+        block.status = _known(heading.first("status"), STATES) or "sent"
+        block.sender, block.to = sender, heading.first("to")
+        block.type = _known(heading.first("type"), MESSAGE_TYPES)
+    block.fields = tuple((k, v) for k, v in heading.fields if k.lower() != "status") + tuple(
+        ("", p) for p in heading.stray
+    )
+    acks: list[tuple[str, str, str, str]] = []
+    taken: set[int] = set()
+    if heading.parsed:
+        for a, b in queue_scan.items(lines, span, end):
+            if not _ACK_START.match(lines[a]):
+                continue
+            while b > a + 1 and not lines[b - 1].strip():
+                b -= 1
+            ack = _ack(lines[a:b])
+            if ack is not None:
+                acks.append(ack)
+                taken.update(range(a, b))
+    body = [
+        x
+        for i, x in enumerate(lines[span.start + 1 : end], span.start + 1)
+        if i not in taken and not _ACK_START.match(x)
+    ]
+    block.body = _digest(_BLANKS.sub("\n\n", "\n".join(body).strip()))
+    block.acks = tuple(acks)
+    return block
+
+
+def _ack(raw: list[str]) -> tuple[str, str, str, str] | None:
+    """(digest, state, by, time) of an ack item, as the queue reader's `_read_ack` reads it."""
+    raw = [_redact(x) for x in raw]
+    content = " ".join(
+        [_ITEM_MARKER.sub("", raw[0]).strip(), *(x.strip() for x in raw[1:])]
+    ).strip()
+    parts = [p.strip() for p in _SEPARATOR.split(content)]
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) < 4 or parts[0].lower() != "ack" or not parts[2] or not parts[3]:
+        return None
+    stamp = parse_stamp(parts[1].strip("`"))
+    if stamp is None:
+        return None
+    state = _known(parts[3], STATES) or parts[3]
+    return (_digest("\n".join(raw)), state, parts[2], stamp.iso())
+
+
+def _summary(row: ClaimRow) -> tuple[str | None, _Row, str | None]:
+    presence = row.presence.iso() if row.presence else None
+    summary = _Row(row.label, presence, row.presence_detail, row.paths)
+    return row.session_id, summary, row.claimed.iso() if row.claimed else None
+
+
+def _row_edits(
+    diff: FileDiff, rows: dict[int, tuple[str | None, _Row, str | None]] | None
+) -> list[int] | None:
+    """The row lines a diff rewrites one for one, or None when it does anything else."""
+    if rows is None or diff.binary or not diff.hunks:
+        return None
+    changed: list[int] = []
+    for h in diff.hunks:
+        if h.n_old != h.n_new or h.n_old == 0 or h.old != h.new:
+            return None
+        span = range(h.old - 1, h.old - 1 + h.n_old)
+        if any(i not in rows for i in span):
+            return None
+        changed.extend(span)
+    return changed
+
+
+def _one_row(
+    path: str, index: int, line: str, header: tuple[str, ...], columns: dict[str, int]
+) -> tuple[str | None, _Row, str | None] | None:
+    """One table row read as the scoreboard reader reads it; None when it is no longer a row."""
+    text = _redact(line)
+    if not has_separator(text):
+        return None
+    cells = split_cells(text)
+    session_index = columns.get("session", 0)
+    session_cell = cells[session_index] if session_index < len(cells) else ""
+    others = [c for i, c in enumerate(cells) if i != session_index]
+    if not any(cells) or (_session(session_cell)[0] is None and not any(others)):
+        return None
+    row = _read_row(_Reader(path, []), index + 1, text, header, columns, cells)
+    return _summary(row)
+
+
+def _name(session: str, label: str) -> str | None:
+    """The display name in a row's label (`sA · Sintra`, as ClaimRow.label gives it)."""
+    prefix = f"{session} · "
+    return label[len(prefix) :] if label.startswith(prefix) else None
+
+
+def _time(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def _apply(lines: list[str], diff: FileDiff) -> tuple[int, int, int, int] | None:
+    """Apply the hunks in place; (lo, hi) of the new lines, the old end and the line delta.
+
+    None when a hunk does not fit the kept text (then the caller reads the blob instead).
+    """
+    hunks = diff.hunks
+    if not hunks:
+        return (len(lines), len(lines), len(lines), 0)
+    lo, hi, old_hi, delta = 1 << 62, 0, 0, 0
+    for h in reversed(hunks):
+        at = h.old if h.n_old == 0 else h.old - 1
+        if at < 0 or at + h.n_old > len(lines) or len(h.lines) != h.n_new:
+            return None
+        lines[at : at + h.n_old] = h.lines
+    for h in hunks:
+        new_at = h.new if h.n_new == 0 else h.new - 1
+        old_at = h.old if h.n_old == 0 else h.old - 1
+        lo = min(lo, new_at)
+        hi = max(hi, new_at + h.n_new)
+        old_hi = max(old_hi, old_at + h.n_old)
+        delta += h.n_new - h.n_old
+    return (lo, hi, old_hi, delta)
+
+
+def fetch_lines(fetch: Fetch, blob: str | None) -> list[str] | None:
+    """A blob's lines as the readers normalise them; None when missing, binary or not UTF-8."""
+    data = fetch(blob) if blob else None
+    if data is None or b"\0" in data:
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# --- the walk as plain data, for the cache -----------------------------------------------------
+
+
+class StaleState(ValueError):
+    """The kept state does not match the repository (a cache that must not be trusted)."""
+
+
+def lines_digest(lines: list[str] | None) -> str | None:
+    return None if lines is None else _digest("\n".join(lines))
+
+
+def dump(walk: Walk) -> dict[str, Any]:
+    """The walk as JSON-ready data (the files' text is not kept: git has it at `walk.head`)."""
+    return {
+        "scoreboard": walk.scoreboard,
+        "queue_dir": walk.queue_dir,
+        "head": walk.head,
+        "queues": [
+            [
+                q.path,
+                lines_digest(q.lines),
+                [
+                    [
+                        b.start,
+                        b.heading,
+                        b.first_ack,
+                        b.exact,
+                        b.base,
+                        b.id,
+                        b.status,
+                        [list(f) for f in b.fields],
+                        b.body,
+                        [list(a) for a in b.acks],
+                        b.sender,
+                        b.to,
+                        b.type,
+                        b.trail,
+                        b.key,
+                    ]
+                    for b in q.blocks
+                ],
+            ]
+            for q in walk.queues.values()
+        ],
+        "trails": [
+            [
+                t.path,
+                t.id,
+                t.sender,
+                t.to,
+                t.type,
+                t.status,
+                list(t.ack_states),
+                t.digest,
+                t.present,
+                [list(e) for e in t.events],
+            ]
+            for t in walk.trails
+        ],
+        "graveyard": [[p, i, n] for (p, i), n in walk.graveyard.items()],
+        "board": [
+            lines_digest(walk.board_lines) if walk.board_lines is not None else None,
+            walk.board_lines is not None,
+            [list(walk.board_header[0]), walk.board_header[1]] if walk.board_header else None,
+            [
+                [i, sid, r.label, r.presence, r.detail, list(r.paths), when]
+                for i, (sid, r, when) in sorted((walk.board_rows or {}).items())
+            ]
+            if walk.board_rows is not None
+            else None,
+            [_span_data(s) for s in walk.open.values()],
+            [_span_data(s) for s in walk.closed],
+            walk.board_since,
+        ],
+    }
+
+
+def _span_data(s: _Span) -> list[Any]:
+    return [
+        s.session,
+        s.label,
+        s.added,
+        s.claimed,
+        [list(b) for b in s.beats],
+        [[sha, list(p)] for sha, p in s.scopes],
+        s.removed,
+    ]
+
+
+def _span(d: list[Any]) -> _Span:
+    return _Span(
+        d[0],
+        d[1],
+        d[2],
+        d[3],
+        [(b[0], b[1], b[2]) for b in d[4]],
+        [(sha, tuple(p)) for sha, p in d[5]],
+        d[6],
+    )
+
+
+def load(data: dict[str, Any], read: Callable[[str], list[str] | None]) -> Walk:
+    """A walk from `dump`'s data, its files read again at its head with `read(path)`.
+
+    Raises StaleState when anything does not fit: a file whose text git gives differently than
+    when it was dumped, ids that do not come out the same, or data of the wrong shape.
+    """
+    try:
+        walk = Walk(str(data["scoreboard"]), str(data["queue_dir"]))
+        walk.head = data["head"]
+        for path, digest, blocks in data["queues"]:
+            track = walk.queues[path] = _Queue(path)
+            track.lines = read(path) if digest is not None else None
+            if lines_digest(track.lines) != digest:
+                raise StaleState(f"{path} differs from the cached text at {walk.head}")
+            for row in blocks:
+                block = _Block(*row[:4])
+                (block.base, block.id, block.status) = row[4:7]
+                block.fields = tuple((str(k), str(v)) for k, v in row[7])
+                block.body = row[8]
+                block.acks = tuple((a[0], a[1], a[2], a[3]) for a in row[9])
+                block.sender, block.to, block.type, block.trail, block.key = row[10:15]
+                track.blocks.append(block)
+            track.ids = _Ids(track.name)
+            for block in track.blocks:
+                if block.heading is not None and track.ids.new(block.base) != block.id:
+                    raise StaleState(f"{path}: message ids do not replay")
+        for row in data["trails"]:
+            trail = _Trail(
+                row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6]), row[7], row[8]
+            )
+            trail.events = [tuple(e) for e in row[9]]
+            walk.trails.append(trail)
+        walk.graveyard = {(str(p), str(i)): int(n) for p, i, n in data["graveyard"]}
+        count = len(walk.trails)
+        indexes = [b.trail for q in walk.queues.values() for b in q.blocks]
+        if any(not -1 <= int(i) < count for i in [*indexes, *walk.graveyard.values()]):
+            raise StaleState("the cached walk points at trails it does not hold")
+        if any(not isinstance(e[1], str) for t in walk.trails for e in t.events):
+            raise StaleState("the cached walk has events without a commit")
+        digest, known, header, rows, opened, closed, since = data["board"]
+        if known:
+            walk.board_lines = read(walk.scoreboard)
+            if lines_digest(walk.board_lines) != digest:
+                raise StaleState(f"{walk.scoreboard} differs from the cached text")
+        if header is not None:
+            walk.board_header = (tuple(header[0]), {str(k): int(v) for k, v in header[1].items()})
+        if rows is not None:
+            walk.board_rows = {
+                int(r[0]): (r[1], _Row(r[2], r[3], r[4], tuple(r[5])), r[6]) for r in rows
+            }
+        walk.open = {s.session: s for s in map(_span, opened)}
+        walk.closed = [_span(s) for s in closed]
+        walk.board_since = since
+        return walk
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        if isinstance(exc, StaleState):
+            raise
+        raise StaleState(f"the cached walk has an unexpected shape ({exc!r})") from exc
