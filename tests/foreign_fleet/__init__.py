@@ -1,0 +1,1 @@
+"""Fleet source sets written from the specification alone, as different outside teams write them."""
