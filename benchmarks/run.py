@@ -44,7 +44,15 @@ STAGES = ("history+read", "analyse", "render", "mkdocs")
 
 
 def child(repo: Path, now: str, site: Path, alone: bool) -> dict[str, Any]:
-    """Run the pipeline once on `repo`; stage times, peak RSS and the site's size."""
+    """Run the pipeline once on `repo`, as `statusboard build` does (the garbage collector paused
+    throughout); stage times, peak RSS and the site's size."""
+    from generator import pipeline
+
+    with pipeline.collector_paused():
+        return _child(repo, now, site, alone)
+
+
+def _child(repo: Path, now: str, site: Path, alone: bool) -> dict[str, Any]:
     from generator import pipeline
     from generator.config import load_config
     from generator.progress import Progress

@@ -81,8 +81,18 @@ class AddressBook:
     names: dict[str, str | None]  # lower-cased display name -> session id (None: pool only)
     agents: frozenset[str]
     project_tag: str | None
+    # Every rule resolves the same few addresses thousands of times: each is worked out once.
+    _resolved: dict[str | None, Resolved] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def resolve(self, address: str | None) -> Resolved:
+        known = self._resolved.get(address)
+        if known is None:
+            known = self._resolved[address] = self._resolve(address)
+        return known
+
+    def _resolve(self, address: str | None) -> Resolved:
         raw = (address or "").strip()
         text = raw
         if text.lower() in ("all", "*"):

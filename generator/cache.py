@@ -1,22 +1,43 @@
-"""The history cache: what reading git yielded up to one commit, in a folder that is safe to delete.
+"""The build caches, in one folder that is safe to delete: what reading git yielded up to a commit
+(the history cache), what each queue file parsed into (the read cache), the rendered message cards
+(the render cache) and the compiled page templates.
 
-One file per configuration (the paths walked decide what the history holds): a header line naming
-the format, the key, the commit it covers and the SHA-256 of the payload, then the payload as JSON.
-JSON, not pickle: a cache folder may come from anywhere (a restored CI cache, a checked-in folder),
-and loading it must never run code. A file that is truncated, edited, from another format or key,
-or whose commit git no longer knows is ignored and rewritten — never trusted.
+Every file has a header line naming its kind, the format, the key it was written for and the
+SHA-256 of the payload (or its signature, below), then the payload. A cache folder may come from anywhere (a restored CI
+cache, a checked-in folder): a file that is truncated, edited, from another format, kind or key is
+ignored and rewritten — never trusted. The history cache is JSON, never pickle or code, so loading
+it can never run code. The read, render and template caches are keyed by `code_version()` too, so
+a changed reader, template or library invalidates them.
+
+The read, render and template caches are also signed (HMAC-SHA256) with a key that never leaves
+this user's own cache directory (`signing_key()`), and a file without a valid signature is parsed,
+rendered or compiled again: the render cache holds HTML that goes into the pages as it is, the read
+cache what the pages say a message is, and the template cache code (marshalled code objects for
+jinja2), so none of them may come from a file anyone else could have written. Only what this
+user's own statusboard wrote is used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from generator import __version__
+from generator.resources import templates_dir
+
+if TYPE_CHECKING:
+    from generator.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +46,139 @@ FORMAT = 1
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n# statusboard's history cache; safe to delete.\n"
 )
+
+
+def cache_folder(repo: Path, config: Config) -> Path | None:
+    """Where `repo`'s caches live; None when caching is off (`enabled = false`, `--no-cache`) or
+    `repo` is not the root of a git repository (a plain folder gets no cache folder written into
+    it, as it gets no history)."""
+    if not config.cache.enabled or not (repo / ".git").exists():
+        return None
+    folder = Path(config.cache.dir).expanduser()
+    return folder if folder.is_absolute() else repo / folder
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of everything that shapes what the read and render caches hold: this package's
+    source and templates, and the versions of the libraries that parse and render board text.
+
+    Hashing the sources, not only the version number, keeps a cache honest through development,
+    where the code changes and the version does not.
+    """
+    import jinja2
+    import markdown_it
+    import markupsafe
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__} {sys.version} {jinja2.__version__} ".encode())
+    digest.update(f"{markdown_it.__version__}".encode())
+    package = Path(__file__).resolve().parent
+    files = [
+        *sorted(package.rglob("*.py")),
+        *sorted(p for p in templates_dir().rglob("*") if p.is_file()),
+        Path(markupsafe.__file__ or ""),
+    ]
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()[:32]
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing read and render cache files, created on first use; None
+    when there is no private place for one (then those caches are off).
+
+    It lives in the user's cache directory (`$XDG_CACHE_HOME/statusboard/`, else
+    `~/.cache/statusboard/`), not in the repository's cache folder: whoever can write a
+    repository's cache folder (a restored CI cache, a checked-in folder) cannot sign with it.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "statusboard" / "render-key"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_hex(32))
+        info = path.stat()
+        # POSIX: only this user may read it (Windows keeps a profile's cache private already).
+        private = os.name == "nt" or not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISREG(info.st_mode) or not private or not mine:
+            log.info("read and render caches off: %s is not a private file of this user", path)
+            return None
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        log.info("read and render caches off: no signing key (%s)", exc)
+        return None
+    return key.encode() if len(key) == 64 else None
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _mac(secret: bytes, payload: bytes) -> str:
+    return hmac.new(secret, payload, hashlib.sha256).hexdigest()
+
+
+def _check(
+    raw: bytes, kind: str, key: Any, secret: bytes | None = None
+) -> tuple[dict[str, Any], bytes] | str:
+    """The header and payload of a cache file, or why it must not be trusted."""
+    first, _, payload = raw.partition(b"\n")
+    try:
+        header = json.loads(first)
+    except (ValueError, UnicodeDecodeError):
+        return "it is not valid JSON"
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return "another format"
+    if header.get("kind", "history") != kind:
+        return "another kind"
+    if header.get("key") != key:
+        return "another configuration"
+    if secret is not None:  # the signature covers what the checksum would
+        if not hmac.compare_digest(str(header.get("mac", "")), _mac(secret, payload)):
+            return "its signature does not match (edited, written elsewhere, or forged)"
+    elif header.get("sha256") != hashlib.sha256(payload).hexdigest():
+        return "its checksum does not match (truncated or edited)"
+    return header, payload
+
+
+def _write(
+    folder: Path, path: Path, header: dict[str, Any], payload: bytes, secret: bytes | None = None
+) -> None:
+    """Write a cache file atomically; a folder that cannot be written only costs the speed-up."""
+    header = {**header, "format": FORMAT}
+    if secret is not None:  # the signature covers what the checksum would
+        header["mac"] = _mac(secret, payload)
+    else:
+        header["sha256"] = hashlib.sha256(payload).hexdigest()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+            marker = folder / name
+            if not marker.exists():
+                marker.write_text(text, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(header, sort_keys=True).encode() + b"\n" + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("cannot write the cache %s (%s); builds stay correct", folder, exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +195,7 @@ class HistoryCache:
     def __init__(self, folder: Path, key: dict[str, Any]) -> None:
         self.folder = folder
         self.key = key
-        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-        self.path = folder / f"history-{digest}.json"
+        self.path = folder / f"history-{_digest(key)}.json"
 
     def load(self) -> Cached | None:
         """The cached history, or None when there is none or it fails any check (then rebuild)."""
@@ -53,51 +206,88 @@ class HistoryCache:
         except OSError as exc:
             log.info("history cache %s unreadable (%s); reading the history again", self.path, exc)
             return None
-        why = None
-        first, _, payload = raw.partition(b"\n")
-        try:
-            header = json.loads(first)
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
-                why = "another format"
-            elif header.get("key") != self.key:
-                why = "another configuration"
-            elif header.get("sha256") != hashlib.sha256(payload).hexdigest():
-                why = "its checksum does not match (truncated or edited)"
-            else:
+        checked = _check(raw, "history", self.key)
+        if isinstance(checked, str):
+            why = checked
+        else:
+            header, payload = checked
+            try:
                 data = json.loads(payload)
-                head = header.get("head")
-                if isinstance(data, dict) and isinstance(head, str):
-                    return Cached(head, data)
-                why = "an unexpected shape"
-        except (ValueError, UnicodeDecodeError):
-            why = "it is not valid JSON"
+            except (ValueError, UnicodeDecodeError):
+                data = None
+            head = header.get("head")
+            if isinstance(data, dict) and isinstance(head, str):
+                return Cached(head, data)
+            why = "an unexpected shape"
         log.info("history cache %s ignored: %s", self.path, why)
         return None
 
     def save(self, head: str, data: dict[str, Any]) -> None:
         """Write the cache atomically; a folder that cannot be written only costs the speed-up."""
         payload = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        header = {
-            "format": FORMAT,
-            "key": self.key,
-            "head": head,
-            "sha256": hashlib.sha256(payload).hexdigest(),
-        }
+        _write(self.folder, self.path, {"key": self.key, "head": head}, payload)
+
+
+class Store:
+    """Cache files of one `kind` (`read`, `render`), one per `name` (a board file, a page).
+
+    `key` is what every file of the kind must have been written for (the code version, the
+    options that shape the output); a file written for another key is ignored like a corrupt one.
+    With a `secret`, files are signed and a file without a valid signature is ignored too.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        kind: str,
+        key: dict[str, Any],
+        secret: bytes | None = None,
+        suffix: str = ".json",
+    ) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.key = key
+        self.secret = secret
+        self.suffix = suffix
+        self.used: set[Path] = set()
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{self.kind}-{_digest([self.kind, name])}{self.suffix}"
+
+    def load(self, name: str) -> bytes | None:
+        """The payload stored for `name`, or None (missing, unreadable, or failing a check)."""
+        path = self.path(name)
+        self.used.add(path)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
-                marker = self.folder / name
-                if not marker.exists():
-                    marker.write_text(text, encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(prefix=".history-", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(json.dumps(header, sort_keys=True).encode() + b"\n" + payload)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
         except OSError as exc:
-            log.warning(
-                "cannot write the history cache %s (%s); builds stay correct", self.folder, exc
-            )
+            log.info("%s cache %s unreadable (%s)", self.kind, path, exc)
+            return None
+        checked = _check(raw, self.kind, self.key, self.secret)
+        if isinstance(checked, str):
+            log.info("%s cache %s ignored: %s", self.kind, path, checked)
+            return None
+        header, payload = checked
+        if header.get("name") != name:
+            log.info("%s cache %s ignored: it is for %r", self.kind, path, header.get("name"))
+            return None
+        return payload
+
+    def save(self, name: str, payload: bytes) -> None:
+        path = self.path(name)
+        self.used.add(path)
+        header = {"kind": self.kind, "key": self.key, "name": name}
+        _write(self.folder, path, header, payload, self.secret)
+
+    def prune(self) -> None:
+        """Delete the files of this kind that this build neither read nor wrote (a page or a
+        queue file that is gone), so the folder does not grow without bound."""
+        try:
+            files = self.folder.glob(f"{self.kind}-*{self.suffix}")
+            stale = [p for p in files if p not in self.used]
+            for path in stale:
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.info("cannot prune the %s cache in %s (%s)", self.kind, self.folder, exc)

@@ -92,14 +92,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _load(args, repo)
     progress = Progress.for_terminal(args.verbose)
     now = _now(args.now)
-    board = pipeline.read(repo, config, progress)
-    result = pipeline.analyse(board, config, now, _rules(args.select), progress)
     out = Path(args.output).expanduser().resolve()
-    pipeline.render(result, out, progress)
-    if args.mkdocs_project:
-        from generator.render.site import export_project
+    with pipeline.collector_paused():
+        board = pipeline.read(repo, config, progress)
+        result = pipeline.analyse(board, config, now, _rules(args.select), progress)
+        pipeline.render(result, out, progress)
+        if args.mkdocs_project:
+            from generator.render.site import export_project
 
-        export_project(result, Path(args.mkdocs_project).expanduser())
+            export_project(result, Path(args.mkdocs_project).expanduser())
     if not args.quiet:
         print(_summary(result, out))
     fail_on = "warning" if args.strict and args.fail_on == "error" else args.fail_on
@@ -110,8 +111,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     repo = _repo(args.repo)
     config = _load(args, repo)
     now = _now(args.now)
-    board = pipeline.read(repo, config)
-    result = pipeline.analyse(board, config, now, _rules(args.select))
+    with pipeline.collector_paused():
+        board = pipeline.read(repo, config)
+        result = pipeline.analyse(board, config, now, _rules(args.select))
     text = FORMATS[args.format](result.findings, result.rules)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -148,9 +150,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         repo = build_demo_repo(Path(tmp) / "po-platform", now)
         config = replace(load_config(repo), source="demo")
         progress = Progress.for_terminal(args.verbose)
-        board = pipeline.read(repo, config, progress)
-        result = pipeline.analyse(board, config, now, None, progress)
-        pipeline.render(result, out, progress)
+        with pipeline.collector_paused():
+            board = pipeline.read(repo, config, progress)
+            result = pipeline.analyse(board, config, now, None, progress)
+            pipeline.render(result, out, progress)
     print(_summary(result, out).replace("statusboard serve", "statusboard demo --serve"))
     if args.serve:
         from generator.serve import serve_folder

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -108,7 +108,11 @@ class MessageEvent:
 
 @dataclass(frozen=True, slots=True)
 class MessageTrail:
-    """A message block's life in the history of its queue file, oldest event first."""
+    """A message block's life in the history of its queue file, oldest event first.
+
+    A block moved unchanged to another queue file in one commit keeps its trail, which goes on
+    in the new file (`path` is the file of its last sighting).
+    """
 
     path: str
     id: str  # the message id at its last sighting (the id the board gives it when present)
@@ -266,6 +270,9 @@ class QueueFile:
     recipient: str  # `sA`, `Sintra`, `all`: what follows `to-` in the file name
     preamble: tuple[RawBlock, ...]  # text before the first message, verbatim
     messages: tuple[Message, ...]
+    # A digest of each message as parsed, when the read cache knows them (the render cache keys
+    # message cards by them); not part of what the file says, so not compared.
+    fingerprints: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 # --- task trackers, the agent roster, agent calls and the chat bridge (formats.md §4–7) -------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +33,39 @@ class Result:
     @property
     def now(self) -> datetime:
         return self.context.now
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a build (read → analyse → render) with the cyclic garbage collector paused.
+
+    A build makes millions of small objects (commits, trails, messages, views) that nearly all
+    live until it ends. The collector would walk every one of them again each time the heap grew
+    by a quarter, finding next to nothing: a third of a rebuild's time on a large board. Memory is
+    still freed by reference counting as usual; the rare cycle waits for the collector's return.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@contextmanager
+def collector_running() -> Iterator[None]:
+    """Inside `collector_paused`: let the collector run for a while (mkdocs, whose own garbage
+    has cycles, builds the site's HTML here)."""
+    if gc.isenabled():
+        yield
+        return
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
 
 
 def read(repo: Path, config: Config, progress: Progress | None = None) -> Board:

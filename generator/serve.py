@@ -64,9 +64,10 @@ def serve_repository(repo: Path, config: Config, out: Path, port: int, now: str 
 
     def build() -> None:
         when = parse_now(now) if now else datetime.now(UTC).replace(second=0, microsecond=0)
-        board = pipeline.read(repo, config, progress)
-        result = pipeline.analyse(board, config, when, None, progress)
-        pipeline.render(result, out, progress)
+        with pipeline.collector_paused():
+            board = pipeline.read(repo, config, progress)
+            result = pipeline.analyse(board, config, when, None, progress)
+            pipeline.render(result, out, progress)
         print(f"built {out} ({len(result.findings)} findings)")
 
     build()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from generator.model import Stamp
 
@@ -49,6 +50,7 @@ def parse_now(text: str) -> datetime:
     return stamp.value
 
 
+@lru_cache(maxsize=1 << 16)  # status.json names the same commit times thousands of times
 def iso(value: datetime) -> str:
     """ISO 8601 UTC with seconds: the form of every machine output."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -265,6 +265,68 @@ def bass_transitions(board: Board) -> Iterator[Transition]:
                 yield Transition(change, tasks.get(task_id), effective, _judge(effective, after))
 
 
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A status change of a BASS task that no activity row records (one row per change, §4).
+
+    `change` is the row that starts from a state the task was not in, or None when the gap is
+    between the last row and the task's own `status`; `previous` is the row before it.
+    """
+
+    task_id: str
+    task: Task | None
+    previous: TaskChange
+    change: TaskChange | None
+
+    @property
+    def left(self) -> str:
+        """The state the task was in: where the previous row left it."""
+        return self.previous.after
+
+    @property
+    def found(self) -> str:
+        """The state the log or the task goes on from."""
+        if self.change is not None:
+            return self.change.before
+        return self.task.status if self.task is not None else ""
+
+
+def bass_gaps(board: Board) -> Iterator[Gap]:
+    """Every place a BASS task's activity log does not add up, per task, oldest first.
+
+    A row whose `from` is not the previous row's `to`, and a task whose `status` is not its last
+    row's `to`. Rows without a `from`, and unknown states (export-parse's), are not compared; a task
+    without activity rows has nothing to compare its status with.
+    """
+    states = ("todo", "in_progress", "review", "done", "blocked")
+    for tracker in board.trackers:
+        if tracker.kind != "bass":
+            continue
+        tasks: dict[str, Task] = {}
+        for task in tracker.tasks:
+            tasks.setdefault(task.id, task)  # the reader's rule: checks use the first
+        for task_id, rows in _in_order(tracker.activity).items():
+            if not task_id:
+                continue
+            found = tasks.get(task_id)
+            previous: TaskChange | None = None
+            for change in rows:
+                if (
+                    previous is not None
+                    and change.before in states
+                    and change.before != previous.after
+                ):
+                    yield Gap(task_id, found, previous, change)
+                previous = change if change.after in states else None
+            if (
+                found is not None
+                and previous is not None
+                and found.status in states
+                and found.status != previous.after
+            ):
+                yield Gap(task_id, found, previous, None)
+
+
 def _judge(before: str, after: str) -> str:
     if (before, after) not in ALLOWED:
         return "illegal"

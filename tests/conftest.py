@@ -71,3 +71,16 @@ def git_repo(tmp_path: Path) -> Iterator[GitRepo]:
     root = tmp_path / "repo"
     root.mkdir()
     yield GitRepo(root)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds sign their render cache with a key in the user's cache directory: keep it in a
+    temporary one, so the tests never write into the real home."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved

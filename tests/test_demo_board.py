@@ -537,6 +537,16 @@ def lint_fleet_by_hand(demo: Demo) -> set[tuple[str, str, int | None]]:
     bass = json.loads(files["docs/ai/tracker/bass.json"])
     riff = json.loads(files["docs/ai/tracker/riff.json"])["tasks"]
     tasks = {t["id"]: t for t in bass["tasks"]}
+    left: dict[str, str] = {}  # where each task's log left it: one activity row per change
+    for row in sorted(bass["activity"], key=lambda r: stamp(r["at"])):
+        n = _line_with(files["docs/ai/tracker/bass.json"], json.dumps(row, ensure_ascii=False))
+        if left.get(row["task_id"], row["from"]) != row["from"]:
+            found.add(("bass-illegal-transition", "docs/ai/tracker/bass.json", n))
+        left[row["task_id"]] = row["to"]
+    for t in bass["tasks"]:
+        if left.get(t["id"], t["status"]) != t["status"]:
+            n = _line_with(files["docs/ai/tracker/bass.json"], f'"id": "{t["id"]}"')
+            found.add(("bass-illegal-transition", "docs/ai/tracker/bass.json", n))
     for row in bass["activity"]:
         n = _line_with(files["docs/ai/tracker/bass.json"], json.dumps(row, ensure_ascii=False))
         pair, task = (row["from"], row["to"]), tasks[row["task_id"]]

@@ -27,6 +27,7 @@ from generator.render.formats import FORMATS
 from generator.render.reference import MARKERS, RULE_LINK, expand, subcommands
 from generator.rules.base import DOC_SECTIONS, FAILURE_MODES, Rule
 from generator.rules.illegal_ack_transition import REACHABLE
+from generator.tracking import TRACKER_TITLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -109,10 +110,11 @@ def markdown_text(text: str) -> str:
     """Markdown reduced to the text a reader sees, for comparing with a rendered page."""
     out: list[str] = []
     prose: list[str] = []  # joined before inline markup is read: a code span may wrap lines
-    fence = False
+    fence = ""  # the open fence's marker: only a run of the same characters closes it
     for line in text.splitlines():
-        if re.match(r"^\s*(```|~~~)", line):
-            fence = not fence
+        marker = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if marker and (not fence or marker.group(1).startswith(fence)):
+            fence = "" if fence else marker.group(1)
             out.append(_inline_text(" ".join(prose)))
             prose = []
         elif fence:
@@ -340,25 +342,148 @@ def test_every_failure_mode_is_explained_with_its_rules(project_site: Path) -> N
 # --- JSON Schemas ------------------------------------------------------------------------------------
 
 
+def _schema(name: str) -> dict[str, Any]:
+    text = (DOCS / "reference" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+def _branches(schema: Any, root: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`schema` and every subschema it stands for: `$ref`s followed, `anyOf`/`oneOf`/`allOf` opened."""
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target: Any = root
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        yield from _branches(target, root)
+    yield schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            yield from _branches(sub, root)
+
+
+def undescribed(
+    instance: Any, schema: dict[str, Any], root: dict[str, Any], at: str = ""
+) -> list[str]:
+    """Every key of `instance` that its schema does not describe, as a JSON path.
+
+    Validation alone cannot see these: the schemas let later versions add keys, so a key written
+    without a description (or renamed, and described under its old name only) would pass.
+    """
+    branches = list(_branches(schema, root))
+    out: list[str] = []
+    if isinstance(instance, dict):
+        described: dict[str, Any] = {}
+        for branch in branches:
+            described.update(branch.get("properties", {}))
+        for key, value in instance.items():
+            if key in described:
+                out += undescribed(value, described[key], root, f"{at}.{key}")
+            else:
+                out.append(f"{at}.{key}")
+    elif isinstance(instance, list):
+        items = [b["items"] for b in branches if isinstance(b.get("items"), dict)]
+        for i, value in enumerate(instance):
+            if not items:
+                break
+            out += undescribed(value, items[0], root, f"{at}[{i}]")
+    return out
+
+
+def _outputs(status_site: Path) -> dict[str, Any]:
+    return {
+        name: json.loads((status_site / f"{name}.json").read_text(encoding="utf-8"))
+        for name in ("status", "lint")
+    }
+
+
 @pytest.mark.parametrize("name", ["status", "lint"])
 def test_the_demo_outputs_validate_against_the_schemas(name: str, status_site: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema", reason="pip install -e '.[test]'")
-    schema = json.loads(
-        (DOCS / "reference" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
-    )
+    schema = _schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
-    document = json.loads((status_site / f"{name}.json").read_text(encoding="utf-8"))
+    document = _outputs(status_site)[name]
     errors = sorted(
         jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path)
     )
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
 
 
+@pytest.mark.parametrize("name", ["status", "lint"])
+def test_every_key_the_demo_outputs_write_is_described(name: str, status_site: Path) -> None:
+    schema = _schema(name)
+    document = _outputs(status_site)[name]
+    missing = sorted({re.sub(r"\[\d+\]", "[]", p) for p in undescribed(document, schema, schema)})
+    assert not missing, f"{name}.json writes keys its schema does not describe: {missing}"
+
+
+def _objects(node: Any, at: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema of a schema that describes properties, with where it is."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            yield at, node
+        for key, value in node.items():
+            yield from _objects(value, f"{at}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _objects(value, f"{at}/{i}")
+
+
+# Keys not always written: a finding's commit, and the per-tracker counts of trackers that were read.
+OPTIONAL_KEYS = {
+    ("lint", "#/items", "commit"),
+    *(
+        ("status", "#/properties/counts/properties/tasks/properties/by_source", kind)
+        for kind in TRACKER_TITLES
+    ),
+}
+
+
+def test_every_described_key_is_required_and_every_object_described() -> None:
+    # Every key is written on every object, null when empty, so each is required: a renamed or
+    # dropped key fails validation even though the schemas accept keys a later version adds.
+    for name in ("status", "lint"):
+        for at, node in _objects(_schema(name)):
+            assert node.get("description") or at == "#", f"{name}.schema.json {at}: no description"
+            for key in node["properties"]:
+                if (name, at, key) not in OPTIONAL_KEYS:
+                    assert key in node.get("required", []), f"{name}.schema.json {at}: {key}"
+
+
+def test_the_outputs_page_names_every_described_key() -> None:
+    text = (DOCS / "reference" / "outputs.md").read_text(encoding="utf-8")
+    for name in ("status", "lint"):
+        section = text.split(f"## {name}.json", 1)[1].split("\n## ", 1)[0]
+        # `key`, `list[]`, `{at, by, state}`: every word written in a code span
+        named = {w for span in re.findall(r"`([^`]+)`", section) for w in re.findall(r"\w+", span)}
+        for at, node in _objects(_schema(name)):
+            for key in node["properties"]:
+                assert key in named, f"outputs.md, {name}.json: `{key}` ({at}) is not documented"
+
+
 def test_the_schemas_reject_a_broken_document(status_site: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema", reason="pip install -e '.[test]'")
-    schema = json.loads((DOCS / "reference" / "schemas" / "status.schema.json").read_text("utf-8"))
-    document = json.loads((status_site / "status.json").read_text(encoding="utf-8"))
+    schema = _schema("status")
+    validator = jsonschema.Draft202012Validator(schema)
+    document = _outputs(status_site)["status"]
     document["sessions"][0]["liveness"] = "asleep"
     del document["messages"][0]["acks"]
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    errors = list(validator.iter_errors(document))
     assert len(errors) == 2
+
+    # A renamed key fails twice: the old name is required, the new one is not described.
+    document = _outputs(status_site)["status"]
+    document["tasks"][0]["column"] = document["tasks"][0].pop("lane")
+    document["messages"][0]["history"][0]["kind"] = document["messages"][0]["history"][0].pop(
+        "event"
+    )
+    errors = list(validator.iter_errors(document))
+    assert sorted(e.message for e in errors) == [
+        "'event' is a required property",
+        "'lane' is a required property",
+    ]
+    assert undescribed(document, schema, schema) == [
+        ".messages[0].history[0].kind",
+        ".tasks[0].column",
+    ]

@@ -119,3 +119,47 @@ def test_weeks_of_heartbeats_stay_small(tmp_path: Path) -> None:
     assert len(svg) < 100_000
     assert columns_per_day(timeline) > 25  # four weeks: a day is still wider than a label
     assert len(re.findall(r'class="sb-tl-day"', svg)) >= 20  # one label per day
+
+
+@pytest.mark.parametrize("days", [2, 5, 21, 60])
+def test_no_day_label_runs_into_the_now_label(days: int) -> None:
+    """Wherever `now` falls, the day labels keep clear of its label and of the right edge."""
+    from generator.render.timeline import CHAR, _Chart
+
+    start = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+    for minutes in range(0, 24 * 60, 20):
+        now = start + timedelta(days=days - 1, minutes=minutes)
+        chart = _Chart(start, now, 1)
+        svg = chart.grid(now) + chart.now_marker(now)
+        (now_label,) = re.findall(
+            r'class="sb-tl-nowlabel" x="([\d.]+)" y="\d+" text-anchor="(\w+)"', svg
+        )
+        x, anchor = float(now_label[0]), now_label[1]
+        now_box = (x - 24, x) if anchor == "end" else (x, x + 24)
+        for left, text in re.findall(r'class="sb-tl-day" x="([\d.]+)" y="\d+">([^<]+)<', svg):
+            box = (float(left), float(left) + len(text) * CHAR)
+            assert box[1] <= WIDTH, (now, text)
+            assert box[1] < now_box[0] or box[0] > now_box[1], (now, text, box, now_box)
+
+
+def test_overlapping_windows_painted_once_shade_as_each_would() -> None:
+    """The timeline joins overlapping liveness windows before painting: the same pixels."""
+    import random
+
+    from generator.render.timeline import _Chart, _merged
+
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    chart = _Chart(start, start + timedelta(days=9), 1)
+    rng = random.Random(7)
+    for _ in range(200):
+        a = start + timedelta(minutes=rng.randrange(0, 9 * 24 * 60))
+        b = a + timedelta(minutes=rng.randrange(0, 3 * 24 * 60))
+        window = timedelta(minutes=rng.choice([30, 360]))
+        signs = sorted(a + timedelta(minutes=rng.randrange(-400, 5000)) for _ in range(30))
+        windows = [(max(s, a), min(s + window, b)) for s in signs]
+        each, joined = bytearray(chart.plot), bytearray(chart.plot)
+        for lo, hi in windows:
+            chart._paint(each, lo, hi, 2)
+        for lo, hi in _merged(windows):
+            chart._paint(joined, lo, hi, 2)
+        assert joined == each

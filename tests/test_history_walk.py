@@ -102,6 +102,47 @@ def test_rewrite_delete_restore_and_ordinals(git_repo: GitRepo) -> None:
     assert two.present and one.present
 
 
+def test_a_moved_message_keeps_its_trail(git_repo: GitRepo) -> None:
+    """A block moved to another queue file in one commit (git sees a rename when the emptied file
+    goes) is the same message: its first commit stays, and a later edit is a rewrite."""
+    misfiled, right = f"{Q}/to-sA.md", f"{Q}/to-sB.md"
+    note = block("2026-05-31T09:00Z", "sC", "sB", body="Freeze at 13:00.")
+    git_repo.write(misfiled, note)
+    sent = git_repo.commit("[sC] note for sB, misfiled", at=at(1))
+    git_repo.delete(misfiled)
+    git_repo.write(right, note.replace("status:sent", "status:seen"))  # seen as it is moved
+    git_repo.commit("[sA] move it to sB", at=at(2))
+    git_repo.write(right, note.replace("status:sent", "status:seen").replace("13:00", "14:00"))
+    git_repo.commit("[sC] correct my note", at=at(3))
+    git_repo.write(misfiled, block("2026-05-31T09:30Z", "sB", "sA"))
+    git_repo.commit("[sB] a question to sA", at=at(4))
+
+    h = history(git_repo)
+    moved, other = h.trails
+    assert (moved.path, moved.id, moved.present) == (right, "to-sB.md#2026-05-31T09:00Z-sC", True)
+    assert moved.events[0].commit.sha == sent
+    assert [(e.kind, e.state, e.detail) for e in moved.events] == [
+        ("added", "sent", ""),
+        ("status", "seen", ""),
+        ("rewritten", None, "its body"),
+    ]
+    assert other.path == misfiled and [e.kind for e in other.events] == ["added"]
+    cached = history(git_repo, cache=True)
+    assert cached == h and history(git_repo, cache=True) == h  # written, then read back
+
+
+def test_a_block_removed_here_and_another_added_there_is_no_move(git_repo: GitRepo) -> None:
+    git_repo.write(f"{Q}/to-sA.md", block("2026-05-31T09:00Z", "sC", "sA", body="One."))
+    git_repo.commit("[sC] one", at=at(1))
+    git_repo.delete(f"{Q}/to-sA.md")
+    git_repo.write(f"{Q}/to-sB.md", block("2026-05-31T09:00Z", "sC", "sB", body="Two."))
+    git_repo.commit("[sC] another", at=at(2))
+
+    gone, new = history(git_repo).trails
+    assert [e.kind for e in gone.events] == ["added", "deleted"] and not gone.present
+    assert [e.kind for e in new.events] == ["added"] and new.path == f"{Q}/to-sB.md"
+
+
 def test_ids_and_states_at_head_agree_with_the_reader(git_repo: GitRepo) -> None:
     path = f"{Q}/to-all.md"
     text = (
@@ -251,8 +292,15 @@ def _random_history(repo: GitRepo, rng: random.Random, commits: int) -> None:
             target[0] = target[0].rsplit("status:", 1)[0] + "status:" + rng.choice(["seen", "done"])
         elif action < 0.85:
             blocks.remove(rng.choice(blocks))
-        elif action < 0.95:
+        elif action < 0.92:
             rng.choice(blocks)[2] += " Edited."
+        elif action < 0.97:  # moved to the other queue file in the same commit
+            other = paths[1 - paths.index(path)]
+            moving = rng.choice(blocks)
+            blocks.remove(moving)
+            queues[other].append(moving)
+            text = "# Queue\n\n" + "\n\n".join("\n".join(b) for b in queues[other]) + "\n"
+            repo.write(other, text)
         else:
             rng.shuffle(blocks)
         text = "# Queue\n\n" + "\n\n".join("\n".join(b) for b in blocks) + "\n"

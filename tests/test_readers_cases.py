@@ -36,7 +36,9 @@ def dump(value: Any, path: str) -> Any:
     if isinstance(value, Stamp):
         return f"{value.raw} => {value.iso()}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: dump(getattr(value, f.name), path) for f in dataclasses.fields(value)}
+        # What the file says; not what a cache adds (fields left out of comparisons).
+        fields = [f for f in dataclasses.fields(value) if f.compare]
+        return {f.name: dump(getattr(value, f.name), path) for f in fields}
     if isinstance(value, tuple | list):
         return [dump(v, path) for v in value]
     return value

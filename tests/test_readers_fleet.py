@@ -42,6 +42,19 @@ def test_json_doc_knows_lines_of_objects_and_keys() -> None:
     assert doc.key_line(first, "missing") == 2  # the object's own line
 
 
+def test_json_doc_knows_the_line_of_every_element() -> None:
+    text = '{"tasks": [\n  {"id": 1},\n  "T-2 was here",\n  3, [4,\n 5]\n]}\n'
+    doc = JsonDoc.parse("x.json", text)
+    tasks = doc.value["tasks"]
+    assert [doc.item_line(tasks, i) for i in range(4)] == [2, 3, 4, 4]
+    assert doc.item_line(tasks[3], 1) == 5
+    assert doc.item_line(tasks, 4) == 1  # no such element: the list's own line
+    assert doc.item_line("not a list", 0) is None
+    broken = JsonDoc.parse("x.json", '{"tasks": [\n  "a",\n  {"id": 2},\n  {"id"')
+    found = broken.salvage("tasks")
+    assert found is not None and [broken.item_line(found, i) for i in range(2)] == [2, 3]
+
+
 def test_json_doc_key_line_skips_nested_keys() -> None:
     doc = JsonDoc.parse("x.json", '{"a": {"id": 1},\n "id": 2}')
     assert doc.key_line(doc.value, "id") == 2
@@ -134,7 +147,7 @@ def test_riff_bare_list_and_wrong_types() -> None:
         (1, "`comments` is text"),
         (1, "`created_at` `soon` is not a timestamp"),
         (1, "`assignee` is a number"),
-        (1, "task 2 of the Riff export is text, expected an object"),
+        (2, "task 2 of the Riff export is text, expected an object"),  # its own line
         (3, "task 3 of the Riff export has no `id`"),
         (3, "has no `status`"),
         (4, "Riff task #1 appears twice (also at line 1)"),
@@ -202,6 +215,21 @@ def test_bass_states_and_activity() -> None:
         (4, "activity row 4 of the BASS export is text"),
     ]:
         assert has(problems, line, fragment), (line, fragment, where(problems))
+
+
+def test_bass_task_that_is_no_object_is_reported_at_its_own_line() -> None:
+    text = (
+        '{\n  "tasks": [\n'
+        '    {"id": "T-1", "title": "a", "status": "todo"},\n'
+        '    "T-2 was here",\n'
+        '    {"id": "T-3", "title": "c", "status": "todo"}\n'
+        "  ]\n}\n"
+    )
+    tracker, problems = read_bass("bass.json", text)
+    assert [t.id for t in tracker.tasks] == ["T-1", "T-3"]
+    assert where(problems) == [
+        (4, 'task 2 of the BASS export is text, expected an object; kept as `"T-2 was here"`')
+    ]
 
 
 def test_bass_without_tasks_and_bare_list() -> None:
@@ -457,14 +485,20 @@ def test_transcript_bad_lines_are_reported_and_skipped() -> None:
         {"name": "sessions_send", "arguments": "{broken", "ts": 1},
         {"name": "sessions_send", "arguments": ["a", "list"], "ts": 1},
         "",
+        [{"name": "sessions_send", "arguments": {"sessionKey": "agent:y:main"}}],
+        '"just a string"',
         {"name": "sessions_send", "arguments": {"sessionKey": "agent:x:main"}},
     )
     calls, problems = read_transcript("agents/vinyl/sessions/a.jsonl", text)
     assert [c.readable for c in calls] == [False, False, True]
     assert all(c.agent == "vinyl" for c in calls)  # from the path
+    assert calls[-1].source.line == 7  # the lines that are no objects were skipped, not read
     assert has(problems, 1, "transcript line 1 is not JSON")
     assert has(problems, 2, "the arguments of `sessions_send` are not a JSON object")
     assert has(problems, 3, "the arguments of `sessions_send` are not a JSON object")
+    assert has(problems, 5, "transcript line 5 is JSON but not an object: a list, `[{")
+    assert has(problems, 6, 'transcript line 6 is JSON but not an object: text, `"just a string"`')
+    assert len(problems) == 5
 
 
 def test_transcript_problems_are_capped() -> None:
@@ -573,7 +607,7 @@ def test_telegram_single_chat() -> None:
     for line, fragment in [
         (5, "Telegram message 4: `text` is an object"),
         (5, "Telegram message 4 has no readable `date_unixtime` or `date`"),
-        (1, "message 5 of the Telegram export is a number"),
+        (6, "message 5 of the Telegram export is a number"),  # its own line
     ]:
         assert has(problems, line, fragment), (line, fragment, where(problems))
 

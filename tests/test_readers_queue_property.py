@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.readers.queue import KNOWN_KEYS, read_queue
-from generator.readers.queue_scan import split_messages, split_messages_markdown_it
+from generator.readers.queue_scan import (
+    is_message_heading,
+    open_fence_markdown_it,
+    split_messages,
+    split_messages_markdown_it,
+    split_queue,
+)
 
 PATH = "docs/ai/sessions/queue/to-sA.md"
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
@@ -211,9 +217,10 @@ def _trimmed(lines: list[str], blocks: list[Any]) -> list[tuple[int, str, list[t
 def test_scanner_agrees_with_markdown_it(picked: list[str]) -> None:
     text = "\n".join(picked)
     lines = text.split("\n")
-    fast = split_messages(lines)
+    fast, open_fence = split_queue(lines)
     reference = split_messages_markdown_it(text)
     assert _trimmed(lines, fast) == _trimmed(lines, reference)
+    assert open_fence == open_fence_markdown_it(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -224,3 +231,44 @@ def test_scanner_agrees_on_realistic_files(pieces: list[Piece], blank_lines: lis
     assert _trimmed(lines, split_messages(lines)) == _trimmed(
         lines, split_messages_markdown_it(text)
     )
+
+
+# --- a fence never closed: CommonMark makes the rest of the file code; the reader says so once ------
+
+OPENERS = st.sampled_from(["```", "```python", "~~~", "````", "   ~~~~ text"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    DOCUMENTS,
+    OPENERS,
+    DOCUMENTS,
+    st.lists(st.integers(min_value=1, max_value=3), min_size=25, max_size=25),
+)
+def test_an_unclosed_fence_is_one_problem_naming_what_it_hides(
+    before: list[Piece], opener: str, after: list[Piece], blank_lines: list[int]
+) -> None:
+    head, _ = render(before, blank_lines)
+    tail, _ = render(after, blank_lines)
+    text = f"{head}\n{opener}\n{tail}"
+    lines = text.split("\n")
+    queue, problems = read_queue(PATH, text)
+    opened = open_fence_markdown_it(text)
+    assert split_queue(lines)[1] == opened
+    reported = [p for p in problems if "is never closed" in p.message]
+    hidden = (
+        []
+        if opened is None
+        else [i for i in range(opened + 1, len(lines)) if is_message_heading(lines[i])]
+    )
+    if not hidden:
+        assert reported == []
+        return
+    assert opened is not None
+    assert [(p.rule, p.source.line) for p in reported] == [("message-parse", opened + 1)]
+    count = (
+        "the `## ` line after it" if len(hidden) == 1 else f"the {len(hidden)} `## ` lines after it"
+    )
+    assert count in reported[0].message
+    # the headings it hides are no messages: every message starts before the fence
+    assert all(m.source.line is not None and m.source.line <= opened for m in queue.messages)

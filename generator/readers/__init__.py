@@ -21,6 +21,7 @@ from generator.readers.files import escaping_link, read_source
 from generator.readers.history import read_history
 from generator.readers.optional_sources import read_optional_sources
 from generator.readers.queue import read_queue
+from generator.readers.read_cache import ParsedQueue, ReadCache
 from generator.readers.scoreboard import read_scoreboard
 from generator.readers.secrets import redact_source, redact_text
 
@@ -63,13 +64,20 @@ def read_board(repo: Path, config: Config, history: History | None = None) -> Bo
             scoreboard, found = read_scoreboard(scoreboard_rel, text)
             problems.extend(found)
 
+    # Queue files are most of a board: one whose text has not changed comes from the read cache.
+    cache = ReadCache.open(repo, config)
     queues: list[QueueFile] = []
     for rel in _queue_files(repo, _posix(config.paths.queue_dir), problems):
-        text = load(rel)
-        if text is not None:
-            queue, found = read_queue(rel, text)
-            queues.append(queue)
-            problems.extend(found)
+        raw, unreadable = read_source(repo, rel, config.thresholds.max_file_bytes)
+        problems.extend(unreadable)
+        if raw is None:
+            continue
+        parsed = cache.queue(rel, raw, _parse_queue)
+        problems.extend(parsed.secrets)
+        sources.append(SourceText(rel, parsed.text))
+        queues.append(parsed.queue)
+        problems.extend(parsed.problems)
+    cache.finish()
 
     # Trackers, roster, transcripts, playbooks and chats (formats.md §4–7), each optional.
     queue_prefix = _posix(config.paths.queue_dir) + "/"
@@ -93,6 +101,13 @@ def read_board(repo: Path, config: Config, history: History | None = None) -> Bo
         call_sources=extra.call_sources,
         chats=extra.chats,
     )
+
+
+def _parse_queue(rel: str, text: str) -> ParsedQueue:
+    """Redact, then parse one queue file (what the read cache keeps)."""
+    redacted, secrets = redact_source(rel, text)
+    queue, found = read_queue(rel, redacted)
+    return ParsedQueue(redacted, tuple(secrets), queue, tuple(found))
 
 
 def _queue_files(repo: Path, queue_dir: str, problems: list[Problem]) -> list[str]:

@@ -81,7 +81,7 @@ def read_bass(path: str, text: str) -> tuple[Tracker, list[Problem]]:
     for index, item in enumerate(tasks_value, 1):
         if not isinstance(item, JObject):
             doc.report(
-                doc.line_of(tasks_value),
+                doc.item_line(tasks_value, index - 1),
                 f"task {index} of the BASS export is {type_name(item)}, expected an object; "
                 f"kept as `{clip(as_json(item), 40)}`",
             )

@@ -43,6 +43,7 @@ _FIELD = b"\x1f"
 # that --name-only lists follow, each NUL-terminated (no quoting of unusual names).
 _FORMAT = "--format=%x1e%H%x1f%ct%x1f%an%x1f%P%x1f%s"
 _CHUNK = 1 << 16
+REWRITE_AFTER = 32  # new commits since the cached one before the history cache is written again
 KNOWN_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 _SCP_URL = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>[^\\].*)$")
 _URL = re.compile(
@@ -103,7 +104,7 @@ def _cache_for(repo: Path, config: Config, paths: tuple[str, ...]) -> HistoryCac
     folder = Path(config.cache.dir).expanduser()
     if not folder.is_absolute():
         folder = repo / folder
-    key = {"tool": __version__, "walk": 2, "paths": list(paths)}
+    key = {"tool": __version__, "walk": 3, "paths": list(paths)}  # 3: moves keep their trail
     return HistoryCache(folder, key)
 
 
@@ -129,7 +130,9 @@ def _read(
         commits = tuple(_log(handle, head))
         walk = history_board.Walk(*paths)
         _walk(handle, walk, paths, head)
-    if store is not None and (resumed is None or resumed[2] != head):
+    # Writing the cache back costs about what reading it does, while a few commits replay in
+    # milliseconds: a resumed walk is saved again only once HEAD is well past the cached commit.
+    if store is not None and (resumed is None or len(commits) - len(resumed[0]) >= REWRITE_AFTER):
         store.save(
             head, {"commits": [_commit_data(c) for c in commits], "walk": history_board.dump(walk)}
         )

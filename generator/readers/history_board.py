@@ -4,9 +4,12 @@ Each queue file is kept as its lines and its blocks. A commit's hunks are applie
 only the blocks around the changed lines are split again (queue_scan, from the enclosing block's
 heading until the scan meets an unchanged block start), and only those are parsed. A block keeps its
 identity by message id, or by its place in the file when its heading changed: comparing the new
-parse with the old gives the events (added, status, ack, rewritten, deleted, restored). The
-scoreboard is read whole when its table changes shape; a heartbeat, which rewrites one row in place,
-has only that row read again. Its rows are compared by session id to give the claim spans.
+parse with the old gives the events (added, status, ack, rewritten, deleted, restored). A block
+that one commit removes from a queue file and adds to another, with the same id base and the same
+heading fields and body, was moved: it keeps its trail (its first commit, its acks), and a later
+edit of it is a rewrite, never a deletion. The scoreboard is read whole when its table changes
+shape; a heartbeat, which rewrites one row in place, has only that row read again. Its rows are
+compared by session id to give the claim spans.
 
 Everything kept here is plain data (`dump` / `load`) so a cache can resume the walk at any commit.
 """
@@ -179,6 +182,10 @@ class Walk:
         self.board_header: tuple[tuple[str, ...], dict[str, int]] | None = None
         self.board_rows: dict[int, tuple[str | None, _Row, str | None]] | None = None
         self.head: str | None = None  # the last commit fed
+        # The blocks one commit removed and the new blocks it added, (path, block) each: a block
+        # that left one queue file and arrived in another with the same id and text was moved.
+        self._left: list[tuple[str, _Block]] = []
+        self._arrived: list[tuple[str, _Block]] = []
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -191,11 +198,15 @@ class Walk:
 
     def commit(self, sha: str, files: Iterable[FileDiff], fetch: Fetch) -> None:
         """Apply one commit's diffs (against its first parent) to the kept files."""
+        self._left, self._arrived = [], []
         for diff in sorted(files, key=lambda d: d.path):
             if diff.path == self.scoreboard:
                 self._scoreboard(sha, diff, fetch)
             elif self.is_queue(diff.path):
                 self._queue(sha, diff, fetch)
+        if self._left and self._arrived:
+            self._moves(sha)
+        self._left, self._arrived = [], []
         self.head = sha
 
     # --- queues ----------------------------------------------------------------------------
@@ -319,7 +330,7 @@ class Walk:
             if b.heading is None:
                 continue
             if j in matched:
-                self._changed(track, matched[j], b, sha)
+                self._changed(matched[j], b, sha)
             else:
                 self._added(track, b, sha)
 
@@ -336,10 +347,11 @@ class Walk:
             trail.events.append(("added", sha, b.status, None, None, None, ""))
             for _key, state, by, at in b.acks:
                 trail.events.append(("ack", sha, state, None, by, at or None, "with the block"))
+            self._arrived.append((track.path, b))
         b.trail = index
         self._sync(trail, b)
 
-    def _changed(self, track: _Queue, o: _Block, b: _Block, sha: str) -> None:
+    def _changed(self, o: _Block, b: _Block, sha: str) -> None:
         b.trail = o.trail
         trail = self.trails[o.trail]
         details = []
@@ -375,6 +387,61 @@ class Walk:
         trail.present = False
         trail.events.append(("deleted", sha, None, trail.status, None, None, ""))
         self.graveyard[(track.path, b.id)] = b.trail
+        self._left.append((track.path, b))
+
+    @staticmethod
+    def _identity(b: _Block) -> tuple[str, str]:
+        """What makes a block the same message in another file: its id base (send time and
+        sender; the heading itself when it has none) and its heading fields and body."""
+        base = (b.heading or "") if b.base.startswith("L") else b.base
+        return base, b.digest()
+
+    def _moves(self, sha: str) -> None:
+        """Join each block this commit added to a block it removed with the same identity.
+
+        A block moved to another queue file (a misfiled message put right, the emptied file
+        removed) keeps its trail: the deletion is undone and the trail goes on in the new file,
+        with any status or ack change the move made. The new block's own trail is dropped.
+        """
+        left: dict[tuple[str, str], list[tuple[str, _Block]]] = {}
+        for path, o in self._left:
+            left.setdefault(self._identity(o), []).append((path, o))
+        dropped: list[int] = []
+        for path, b in self._arrived:
+            candidates = left.get(self._identity(b))
+            if not candidates or b.trail < 0:
+                continue
+            # Another file first (a move); the same file only when nothing else fits.
+            k = next((i for i, (p, _) in enumerate(candidates) if p != path), 0)
+            old_path, o = candidates.pop(k)
+            trail = self.trails[o.trail]
+            if not trail.events or trail.events[-1][:2] != ("deleted", sha):
+                continue
+            trail.events.pop()
+            if self.graveyard.get((old_path, o.id)) == o.trail:
+                del self.graveyard[(old_path, o.id)]
+            trail.present = True
+            trail.path = path
+            dropped.append(b.trail)
+            self._changed(o, b, sha)
+        if dropped:
+            self._drop(dropped)
+
+    def _drop(self, indexes: list[int]) -> None:
+        """Remove trails no block points at any more, and renumber the references to the rest."""
+        gone = set(indexes)
+        renumber: dict[int, int] = {}
+        kept: list[_Trail] = []
+        for i, trail in enumerate(self.trails):
+            if i not in gone:
+                renumber[i] = len(kept)
+                kept.append(trail)
+        self.trails = kept
+        for queue in self.queues.values():
+            for block in queue.blocks:
+                if block.trail >= 0:
+                    block.trail = renumber[block.trail]
+        self.graveyard = {key: renumber[i] for key, i in self.graveyard.items()}
 
     @staticmethod
     def _sync(trail: _Trail, b: _Block) -> None:

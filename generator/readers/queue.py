@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from generator.model import Ack, Message, Problem, QueueFile, SourceRef, Stamp
 from generator.readers._text import clip, or_list, raw_block, trimmed_range
-from generator.readers.queue_scan import split_messages
+from generator.readers.queue_scan import is_message_heading, split_queue
 from generator.timeutil import parse_stamp
 
 RULE = "message-parse"
@@ -95,12 +95,14 @@ def read_queue(path: str, text: str) -> tuple[QueueFile, list[Problem]]:
     qfile = _File(path, PurePosixPath(path).name, recipient_of(path), lines)
     # The fence-aware line scanner finds the blocks and their ack items exactly as markdown-it
     # would (see queue_scan), at a fraction of the cost of parsing every body.
-    blocks = split_messages(lines)
+    blocks, open_fence = split_queue(lines)
     preamble = raw_block(path, lines, 0, blocks[0].start if blocks else len(lines))
     messages = []
     for k, block in enumerate(blocks):
         end = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
         messages.append(_read_message(qfile, block.start, end, block.heading, list(block.items)))
+    if open_fence is not None:
+        _report_open_fence(qfile, open_fence)
     queue = QueueFile(
         path=path,
         recipient=qfile.recipient,
@@ -108,6 +110,24 @@ def read_queue(path: str, text: str) -> tuple[QueueFile, list[Problem]]:
         messages=tuple(messages),
     )
     return queue, qfile.problems
+
+
+def _report_open_fence(qfile: _File, opened: int) -> None:
+    """A fence never closed makes every later `## ` line body (CommonMark): say so, once."""
+    swallowed = [
+        i for i in range(opened + 1, len(qfile.lines)) if is_message_heading(qfile.lines[i])
+    ]
+    if not swallowed:
+        return  # it runs to the end of the file, but hides no message
+    first = swallowed[0] + 1
+    if len(swallowed) == 1:
+        what = f"the `## ` line after it (line {first}) is read as body, not as a message"
+    else:
+        what = (
+            f"the {len(swallowed)} `## ` lines after it (from line {first}) are read as body, "
+            "not messages"
+        )
+    qfile.report(opened + 1, f"the code fence opened at line {opened + 1} is never closed: {what}")
 
 
 def _read_message(

@@ -45,12 +45,15 @@ class Span:
 
     `first_ack` is the first column-0 ack-like line outside fences; `exact` is False where the
     scanner met a construct only markdown-it can place, so the block's items need a full parse.
+    `open_fence` is set on the file's last block only, when a top-level code fence opened in it is
+    never closed: every later `## ` line is then body (CommonMark), which the reader reports.
     """
 
     start: int  # 0-based line index of the heading (0 for the preamble)
     heading: str | None  # the heading's text as markdown-it gives it (after `## `)
     first_ack: int | None
     exact: bool
+    open_fence: int | None = None  # 0-based line index of the unclosed fence's opening line
 
 
 @cache
@@ -95,6 +98,7 @@ def scan(lines: list[str], start: int = 0) -> Iterator[Span]:
     else:
         current, i = Span(start, heading_text(lines[start]), None, True), start + 1
     fence: tuple[str, int] | None = None
+    fence_at = 0  # the line the open fence started on
     match = _LINE.match
     while i < end:
         line = lines[i]
@@ -129,12 +133,14 @@ def scan(lines: list[str], start: int = 0) -> Iterator[Span]:
             if indent:
                 yield from _resolve(lines, current, i)
                 return
-            fence = (run[0], len(run))
+            fence, fence_at = (run[0], len(run)), i
         elif indent:
             current = Span(current.start, current.heading, current.first_ack, False)
         elif current.first_ack is None:
             current = Span(current.start, current.heading, i, current.exact)
         i += 1
+    if fence is not None:
+        current = Span(current.start, current.heading, current.first_ack, current.exact, fence_at)
     yield current
 
 
@@ -145,16 +151,21 @@ def _resolve(lines: list[str], current: Span, at: int) -> Iterator[Span]:
     while True:
         region_end = _next_heading(lines, region_end + 1)
         tokens = _parser().parse("\n".join(lines[current.start : region_end]))
-        if region_end >= end or not _open_fence_at_end(tokens, lines, current.start, region_end):
+        open_at = _open_fence_at_end(tokens, lines, current.start, region_end)
+        if region_end >= end or open_at is None:
             break
     base = current.start
-    yield Span(base, current.heading, None, False)
+    spans = [Span(base, current.heading, None, False)]
     for i, token in enumerate(tokens):
         if not _is_message_heading(token) or token.map is None:
             continue
         if token.map[0] == 0 and current.heading is not None:
             continue  # the block's own heading, yielded above
-        yield Span(base + token.map[0], tokens[i + 1].content, None, False)
+        spans.append(Span(base + token.map[0], tokens[i + 1].content, None, False))
+    if open_at is not None:  # the region runs to the end of the file inside the fence
+        last = spans.pop()
+        spans.append(Span(last.start, last.heading, None, False, base + open_at))
+    yield from spans
     if region_end < end:
         yield from scan(lines, region_end)
 
@@ -165,8 +176,8 @@ def _next_heading(lines: list[str], i: int) -> int:
     return i
 
 
-def _open_fence_at_end(tokens: list[Token], lines: list[str], base: int, end: int) -> bool:
-    """True when a top-level fence runs to the region's end without its closing line."""
+def _open_fence_at_end(tokens: list[Token], lines: list[str], base: int, end: int) -> int | None:
+    """Where a top-level fence that runs to the region's end unclosed opens (relative), else None."""
     size = end - base
     if size and not lines[end - 1].strip(" \t"):
         size -= 1  # markdown-it does not count a last line that holds only blanks
@@ -174,13 +185,13 @@ def _open_fence_at_end(tokens: list[Token], lines: list[str], base: int, end: in
         if token.level != 0 or token.map is None:
             continue
         if token.type != "fence" or token.map[1] < size:
-            return False
+            return None
         last = base + token.map[1] - 1
         closed = token.map[1] - token.map[0] > 1 and _closes(
             lines[last], token.markup[0], len(token.markup)
         )
-        return not closed
-    return False
+        return None if closed else token.map[0]
+    return None
 
 
 def _is_message_heading(token: Token) -> bool:
@@ -237,8 +248,9 @@ class Block:
     items: tuple[tuple[int, int], ...]
 
 
-def split_messages(lines: list[str]) -> list[Block]:
-    """The message blocks of a queue file's lines (the preamble is everything before the first)."""
+def split_queue(lines: list[str]) -> tuple[list[Block], int | None]:
+    """The message blocks of a queue file's lines (the preamble is everything before the first),
+    and the 0-based line of a top-level code fence that is never closed (None when every one is)."""
     spans = list(scan(lines))
     out: list[Block] = []
     for k, span in enumerate(spans):
@@ -246,7 +258,12 @@ def split_messages(lines: list[str]) -> list[Block]:
             continue
         end = spans[k + 1].start if k + 1 < len(spans) else len(lines)
         out.append(Block(span.start, span.heading, tuple(items(lines, span, end))))
-    return out
+    return out, spans[-1].open_fence
+
+
+def split_messages(lines: list[str]) -> list[Block]:
+    """The message blocks of a queue file's lines (the preamble is everything before the first)."""
+    return split_queue(lines)[0]
 
 
 def split_messages_markdown_it(text: str) -> list[Block]:
@@ -264,3 +281,16 @@ def split_messages_markdown_it(text: str) -> list[Block]:
         mine = tuple((a, b) for a, b in all_items if start < a < end)
         out.append(Block(start, heading, mine))
     return out
+
+
+def open_fence_markdown_it(text: str) -> int | None:
+    """The reference for `split_queue`'s unclosed fence: the 0-based line of a top-level fence
+    markdown-it leaves open. An open fence's lines are its opening line and its content only;
+    a closed one also has its closing line."""
+    # A last line without its newline would leave the content a newline short: add one.
+    for token in _parser().parse(text if text.endswith("\n") else text + "\n"):
+        if token.type != "fence" or token.level != 0 or token.map is None:
+            continue
+        if token.map[1] - token.map[0] == token.content.count("\n") + 1:
+            return token.map[0]
+    return None

@@ -34,7 +34,7 @@ def read_riff(path: str, text: str) -> tuple[Tracker, list[Problem]]:
     for index, item in enumerate(items, 1):
         if not isinstance(item, JObject):
             doc.report(
-                doc.line_of(items),
+                doc.item_line(items, index - 1),
                 f"task {index} of the Riff export is {type_name(item)}, expected an object; "
                 f"kept as `{clip(as_json(item), 40)}`",
             )
@@ -137,14 +137,15 @@ def _comments(doc: JsonDoc, obj: JObject, what: str) -> tuple[TaskComment, ...]:
         )
         return ()
     out: list[TaskComment] = []
-    for item in value:
+    for index, item in enumerate(value):
         if not isinstance(item, JObject):
+            here = doc.item_line(value, index) or doc.key_line(obj, "comments")
             doc.report(
-                doc.key_line(obj, "comments"),
+                here,
                 f"{what}: a comment is {type_name(item)}, expected an object; kept as "
                 f"`{clip(as_json(item), 40)}`",
             )
-            out.append(TaskComment(doc.ref(doc.key_line(obj, "comments")), "", None, as_json(item)))
+            out.append(TaskComment(doc.ref(here), "", None, as_json(item)))
             continue
         line = doc.line_of(item)
         author = person_of(doc, item, "author", f"{what}, comment at line {line}")

@@ -37,11 +37,12 @@ def read_telegram(path: str, text: str, zone: str = "UTC") -> tuple[list[Chat], 
             doc.report(doc.line_of(value["chats"]), "the Telegram export's `chats` has no `list`")
             return [], doc.problems
         chats = []
-        for item in chats_list:
+        for index, item in enumerate(chats_list):
             if isinstance(item, JObject):
                 chats.append(_single(doc, item, default_name, zone))
             else:
-                doc.report(doc.line_of(chats_list), f"a chat is {type_name(item)}, not an object")
+                at = doc.item_line(chats_list, index)
+                doc.report(at, f"a chat is {type_name(item)}, not an object")
         return [c for c in chats if c is not None], doc.problems
     if isinstance(value, JObject):
         chat = _single(doc, value, default_name, zone)
@@ -83,7 +84,7 @@ def _chat(doc: JsonDoc, messages: list[Any], name: str, zone: str) -> Chat:
     for index, item in enumerate(messages, 1):
         if not isinstance(item, JObject):
             doc.report(
-                doc.line_of(messages),
+                doc.item_line(messages, index - 1),
                 f"message {index} of the Telegram export is {type_name(item)}, expected an "
                 f"object; kept as `{clip(as_json(item), 40)}`",
             )

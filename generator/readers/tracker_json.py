@@ -34,10 +34,12 @@ class JObject(dict[str, Any]):
 
 
 class JArray(list[Any]):
-    """A JSON array with the offsets of its `[` and of the character after its `]`."""
+    """A JSON array with the offsets of its `[`, of the character after its `]` and of the first
+    character of each of its elements (`starts`, parallel to the elements)."""
 
     start: int = 0
     end: int = 0
+    starts: tuple[int, ...] = ()
 
 
 class _Context:
@@ -62,9 +64,17 @@ class _Context:
         return obj, end
 
     def _array(self, s_and_end: tuple[str, int], scan_once: Any) -> tuple[JArray, int]:
-        values, end = JSONArray(s_and_end, scan_once)
+        starts: list[int] = []
+
+        def element(text: str, index: int) -> tuple[Any, int]:
+            # JSONArray calls this once per element, at the element's first character.
+            starts.append(index)
+            return scan_once(text, index)  # type: ignore[no-any-return]
+
+        values, end = JSONArray(s_and_end, element)
         arr = JArray(values)
         arr.start, arr.end = s_and_end[1] - 1, end
+        arr.starts = tuple(starts)
         return arr, end
 
 
@@ -119,6 +129,13 @@ class JsonDoc:
         """The line where an object or array starts; None for a plain value."""
         return self.line(value.start) if isinstance(value, JObject | JArray) else None
 
+    def item_line(self, array: Any, index: int) -> int | None:
+        """The line where element `index` (0-based) of an array starts, whatever its type (a
+        string or number has no line of its own); the array's line when that is not known."""
+        if isinstance(array, JArray) and 0 <= index < len(array.starts):
+            return self.line(array.starts[index])
+        return self.line_of(array)
+
     def span(self, value: Any) -> tuple[int, int] | None:
         """First and last line of an object or array."""
         if not isinstance(value, JObject | JArray):
@@ -163,21 +180,24 @@ class JsonDoc:
         out = JArray()
         out.start = m.end() - 1
         index = m.end()
+        starts: list[int] = []
         while True:
             index = _WS.match(self.text, index).end()  # type: ignore[union-attr]
             if index >= len(self.text) or self.text[index] == "]":
                 break
             try:
-                value, index = _value_at(self.text, index)
+                value, after = _value_at(self.text, index)
             except JSONDecodeError:
                 break
             out.append(value)
-            index = _WS.match(self.text, index).end()  # type: ignore[union-attr]
+            starts.append(index)
+            index = _WS.match(self.text, after).end()  # type: ignore[union-attr]
             if index < len(self.text) and self.text[index] == ",":
                 index += 1
                 continue
             break
         out.end = index
+        out.starts = tuple(starts)
         return out
 
 
@@ -282,7 +302,7 @@ def list_of(doc: JsonDoc, obj: JObject, key: str, what: str) -> tuple[str, ...]:
         )
         return ()
     out: list[str] = []
-    for item in value:
+    for index, item in enumerate(value):
         named = _name_of(item)
         if isinstance(item, str):
             out.append(item)
@@ -292,7 +312,7 @@ def list_of(doc: JsonDoc, obj: JObject, key: str, what: str) -> tuple[str, ...]:
             out.append(named)
         else:
             doc.report(
-                doc.key_line(obj, key),
+                doc.item_line(value, index),
                 f"{what}: an item of `{key}` is {type_name(item)}, expected text; kept as "
                 f"`{clip(as_json(item), 40)}`",
             )

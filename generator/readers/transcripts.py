@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.model import AgentCall, CallValue, Problem, SourceRef, Stamp
 from generator.readers._text import clip
-from generator.readers.tracker_json import loose_stamp
+from generator.readers.tracker_json import loose_stamp, type_name
 
 RULE = "export-parse"
 TOOLS = ("sessions_send", "sessions_spawn", "sessions_history", "sessions_list", "subagents")
@@ -98,7 +98,7 @@ def _meta_agent(obj: Any, first: bool) -> str | None:
 
 
 def read_transcript(path: str, text: str) -> tuple[list[AgentCall], list[Problem]]:
-    """The calls of one transcript; lines that are not JSON are reported and skipped."""
+    """The calls of one transcript; lines that are not JSON objects are reported and skipped."""
     problems: list[Problem] = []
     bad = 0
 
@@ -113,10 +113,19 @@ def read_transcript(path: str, text: str) -> tuple[list[AgentCall], list[Problem
         if not line.strip():
             continue
         try:
-            parsed.append((number, line, json.loads(line)))
+            obj = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
             report(number, f"transcript line {number} is not JSON ({why}): `{clip(line, 50)}`")
+            continue
+        if not isinstance(obj, dict):  # formats.md §6: one JSON object per line
+            report(
+                number,
+                f"transcript line {number} is JSON but not an object: {type_name(obj)}, "
+                f"`{clip(line, 50)}`",
+            )
+            continue
+        parsed.append((number, line, obj))
     agent = next(
         (a for i, (_, _, obj) in enumerate(parsed) if (a := _meta_agent(obj, i == 0))), None
     ) or path_agent(path)

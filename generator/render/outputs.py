@@ -5,15 +5,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from functools import lru_cache
+from json.encoder import encode_basestring as _string  # the C one where built
 from pathlib import Path
 from typing import Any
 
 from generator.analysis import Liveness, waiting_on
-from generator.model import ClaimSpan, Message, MessageTrail
+from generator.model import ClaimSpan, Message, MessageTrail, Stamp
 from generator.pipeline import Result
 from generator.render.formats import counts, finding_record, format_junit, sarif_document
+from generator.render.fragments import PageFragments
 from generator.render.tasks import agent_record, task_counts, task_record
 from generator.timeutil import iso, parse_stamp
 
@@ -29,6 +35,15 @@ def _utc(text: str | None) -> str | None:
     return stamp.iso() if stamp is not None else text
 
 
+def _stamp_iso(stamp: Stamp | None) -> str | None:
+    return _iso_of(stamp, stamp.value.utcoffset()) if stamp is not None else None
+
+
+@lru_cache(maxsize=1 << 16)  # messages and acks share their times: each is written once
+def _iso_of(stamp: Stamp, _offset: timedelta | None) -> str:
+    return stamp.iso()
+
+
 def _message_record(m: Message) -> dict[str, Any]:
     return {
         "id": m.id,
@@ -37,7 +52,7 @@ def _message_record(m: Message) -> dict[str, Any]:
         "line": m.source.line,
         "queue": m.queue,
         "parsed": m.parsed,
-        "at": m.at.iso() if m.at else None,
+        "at": _stamp_iso(m.at),
         "from": m.sender,
         "to": m.to,
         "type": m.type,
@@ -48,7 +63,7 @@ def _message_record(m: Message) -> dict[str, Any]:
         "waiting_for": waiting_on(m),
         "acks": [
             {
-                "at": a.at.iso() if a.at else None,
+                "at": _stamp_iso(a.at),
                 "by": a.by,
                 "state": a.state,
                 "note": a.note or None,
@@ -158,22 +173,128 @@ def status_document(result: Result) -> dict[str, Any]:
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """`json.dumps(data, indent=2, ensure_ascii=False)` and a newline, byte for byte.
+
+    The standard library writes indented JSON in pure Python, through a generator per level of
+    nesting; status.json of a large board holds a million values, so this writes them directly.
+    Anything it does not expect goes to `json.dumps` instead.
+    """
+    out: list[str] = []
+    try:
+        _indented(data, "\n", out)
+    except _Unusual:
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    out.append("\n")
+    return "".join(out)
 
 
-def machine_outputs(result: Result, help_base: str | None = None) -> dict[str, str]:
-    """Every machine output as {file name: text}; pure, so `lint` and `build` share it."""
+def _dump_status(status: dict[str, Any], records: Callable[[str], PageFragments]) -> str:
+    """`_dump(status)`, with each message record's text from `records(its queue file)` when the
+    same record (by a digest of its repr: plain dicts, lists and scalars) was written before."""
+    out: list[str] = []
+    inner, item = "\n  ", "\n    "
+    separator = "{" + inner
+    try:
+        for key, value in status.items():
+            out.append(separator + _string(key) + ": ")
+            separator = "," + inner
+            if key != "messages" or not value:
+                _indented(value, inner, out)
+                continue
+            before = "[" + item
+            for record in value:
+                digest = hashlib.sha256(repr(record).encode("utf-8", "surrogatepass")).hexdigest()
+                stored = records(str(record.get("path")))
+                text = stored.get(digest[:32])
+                if text is None:
+                    parts: list[str] = []
+                    _indented(record, item, parts)
+                    text = ["".join(parts)]
+                    stored.put(digest[:32], text)
+                out.append(before + text[0])
+                before = "," + item
+            out.append(inner + "]")
+    except _Unusual:
+        return _dump(status)
+    out.append("\n}\n" if status else "{}\n")
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value `_indented` leaves to the standard library (a non-string key, NaN, a set, …)."""
+
+
+def _indented(value: Any, newline: str, out: list[str]) -> None:
+    """Append `value` as json.dumps(indent=2) writes it at the indentation of `newline`."""
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise _Unusual
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unusual
+            out.append(separator + _string(key) + ": ")
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _Unusual
+
+
+def machine_outputs(
+    result: Result,
+    help_base: str | None = None,
+    status: dict[str, Any] | None = None,
+    records: Callable[[str], PageFragments] | None = None,
+) -> dict[str, str]:
+    """Every machine output as {file name: text}; pure, so `lint` and `build` share it.
+
+    `status` is `status_document(result)` when the caller has it already; with `records` (the
+    render cache's fragments by queue file), the JSON text of each message record that was
+    written before is reused.
+    """
     findings: Sequence[Any] = result.findings
+    status = status if status is not None else status_document(result)
     return {
-        "status.json": _dump(status_document(result)),
+        "status.json": _dump(status) if records is None else _dump_status(status, records),
         "lint.json": _dump([finding_record(f) for f in findings]),
         "lint.sarif": _dump(sarif_document(result.findings, result.rules, help_base)),
         "lint.junit.xml": format_junit(result.findings, result.rules),
     }
 
 
-def write_machine_outputs(result: Result, out: Path) -> None:
-    """Write status.json, lint.json, lint.sarif and lint.junit.xml into `out`."""
+def write_machine_outputs(result: Result, out: Path, texts: dict[str, str] | None = None) -> None:
+    """Write status.json, lint.json, lint.sarif and lint.junit.xml into `out` (`texts`, when the
+    caller made them already)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in machine_outputs(result, result.config.site.site_url).items():
+    if texts is None:
+        texts = machine_outputs(result, result.config.site.site_url)
+    for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")

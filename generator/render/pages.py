@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from generator import rules as rule_registry
 from generator.analysis import AddressKind, Liveness, SessionState, reply_target, waiting_on
 from generator.model import ClaimRow, Commit, Finding, Message, MessageTrail, Severity
 from generator.pipeline import Result
+from generator.render.fragments import FragmentCache, PageFragments, fill, split
+from generator.render.fragments import marker as fragment_marker
 from generator.render.markdown import escape_text, render_inline, render_markdown
 from generator.render.outputs import status_document
 from generator.render.reference import expand as expand_reference
@@ -65,15 +68,21 @@ def page_url(path: str, directory_urls: bool) -> str:
 
 def relative_url(from_page: str, to_page: str, anchor: str | None, directory_urls: bool) -> str:
     """A link from one generated page to another (or to itself, with an anchor)."""
+    if from_page == to_page and anchor:
+        return f"#{anchor}"
+    rel = _relative_page(from_page, to_page, directory_urls)
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+@lru_cache(maxsize=1 << 14)  # a site links the same few pages thousands of times; relpath is slow
+def _relative_page(from_page: str, to_page: str, directory_urls: bool) -> str:
     src = page_url(from_page, directory_urls)
     dest = page_url(to_page, directory_urls)
     base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
     rel = posixpath.relpath(dest or ".", base or ".")
     if (dest == "" or dest.endswith("/")) and not rel.endswith("/"):
         rel += "/"
-    if from_page == to_page and anchor:
-        return f"#{anchor}"
-    return f"{rel}#{anchor}" if anchor else rel
+    return rel
 
 
 def web_repo_url(url: str | None) -> str | None:
@@ -129,13 +138,13 @@ class Step:
 
 @dataclass(slots=True)
 class MessageView:
-    """A message with everything its card shows."""
+    """A message with everything its card shows (`card_key` digests it for the render cache)."""
 
     message: Message
     recipient: RecipientView
     archive: str  # page path of its permanent home
-    body: Markup
-    steps: list[Step]
+    trail: MessageTrail | None  # its life in git, where the history knows it
+    repo: str | None  # the web address of the repository, for commit links
     unknown_fields: list[tuple[str, str]]
     ref_url: str | None
     waiting: str | None  # what the sender waits for
@@ -144,10 +153,30 @@ class MessageView:
     findings: list[Finding]
     reply_to: MessageView | None = None
     replies: list[MessageView] = field(default_factory=list)
+    # The read cache's digest of the message, else the message itself (for the render cache's keys).
+    fingerprint: str | Message | None = None
+    _body: Markup | None = field(default=None, repr=False)
+    _steps: list[Step] | None = field(default=None, repr=False)
 
     @property
     def anchor(self) -> str:
         return self.message.anchor
+
+    @property
+    def steps(self) -> list[Step]:
+        """The ack chain with what git adds, worked out when first shown (a cached card never
+        needs it, a waiting message's age does)."""
+        if self._steps is None:
+            m = self.message
+            self._steps = _with_history(_steps(m), self.trail, self.repo, m.is_broadcast)
+        return self._steps
+
+    @property
+    def body(self) -> Markup:
+        """The body as safe HTML, rendered when first shown (a cached card never needs it)."""
+        if self._body is None:
+            self._body = render_markdown(self.message.body)
+        return self._body
 
     @property
     def summary(self) -> str:
@@ -284,14 +313,24 @@ def _with_history(
     if trail is None or not trail.events:
         return steps
 
-    def by_commit(step: Step, c: Commit) -> Step:
-        url = f"{repo}/commit/{c.sha}" if repo else None
-        return replace(
-            step, commit=c.short, commit_by=c.session or c.author, commit_at=c.at, commit_url=url
+    def by_commit(step: Step, c: Commit, origin: str | None = None) -> Step:
+        # Built field by field: dataclasses.replace costs several times more, once per step.
+        return Step(
+            step.label,
+            step.at,
+            step.raw_at,
+            step.by,
+            step.note,
+            step.since_previous,
+            origin or step.origin,
+            c.short,
+            c.session or c.author,
+            c.at,
+            f"{repo}/commit/{c.sha}" if repo else None,
         )
 
     first = trail.events[0]
-    sent = by_commit(replace(steps[0], origin="sent"), first.commit)
+    sent = by_commit(steps[0], first.commit, "sent")
     acks = [e for e in trail.events if e.kind == "ack"]
     rest: list[Step] = []
     stamped: set[tuple[str, str]] = set()  # (commit, state) an ack line already shows
@@ -320,7 +359,9 @@ def _with_history(
     for step in rest:
         start = sent.at if broadcast else out[-1].at
         gap = step.at - start if step.at is not None and start is not None else None
-        out.append(replace(step, since_previous=gap))
+        if gap != step.since_previous:
+            step = replace(step, since_previous=gap)
+        out.append(step)
     return out
 
 
@@ -340,6 +381,31 @@ def _findings_in(findings: Sequence[Finding], path: str, first: int, last: int) 
     ]
 
 
+class _FindingIndex:
+    """`_findings_in` for many ranges: the findings of each path by line, in their given order."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.by_path: dict[str, list[tuple[int, int, Finding]]] = defaultdict(list)
+        for i, f in enumerate(findings):
+            if f.line is not None:
+                self.by_path[f.path].append((f.line, i, f))
+        for entries in self.by_path.values():
+            entries.sort(key=lambda e: e[:2])
+
+    def within(self, path: str, first: int, last: int) -> list[Finding]:
+        entries = self.by_path.get(path)
+        if not entries:
+            return []
+        lo = bisect_left(entries, (first, -1), key=lambda e: e[:2])
+        hits = []
+        for entry in entries[lo:]:
+            if entry[0] > last:
+                break
+            hits.append(entry)
+        hits.sort(key=lambda e: e[1])
+        return [f for _line, _i, f in hits]
+
+
 def newest_first(months: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
     """Archive months newest first, the undated page last."""
     dated = [m for m in reversed(months) if m[0] != "undated"]
@@ -347,7 +413,12 @@ def newest_first(months: list[tuple[str, str, int]]) -> list[tuple[str, str, int
 
 
 def _month(m: Message) -> str:
-    return m.at.value.strftime("%Y-%m") if m.at is not None else "undated"
+    return _month_of(m.at.value.year, m.at.value.month) if m.at is not None else "undated"
+
+
+@lru_cache(maxsize=1024)
+def _month_of(year: int, month: int) -> str:
+    return datetime(year, month, 1).strftime("%Y-%m")
 
 
 class _Builder:
@@ -366,6 +437,7 @@ class _Builder:
         ]
         # Each message's life in git, by (queue path, message id): its commits and status changes.
         self.trails = {(t.path, t.id): t for t in history.trails if t.present}
+        self.flagged = _FindingIndex(result.findings)
         self.recipients = self._recipients()
         self.messages = [m for r in self.recipients for m in r.messages]
         self._thread()
@@ -394,8 +466,11 @@ class _Builder:
         by_key = {v.key: v for v in views}
         for q in board.queues:
             view = by_key[q.recipient]
-            for m in q.messages:
-                view.messages.append(self._message(m, view))
+            known = len(q.fingerprints) == len(q.messages)
+            for i, m in enumerate(q.messages):
+                message = self._message(m, view)
+                message.fingerprint = q.fingerprints[i] if known else m
+                view.messages.append(message)
         for view in views:
             counts = Counter(m.archive for m in view.messages)
             months = sorted(
@@ -415,28 +490,27 @@ class _Builder:
         ]
 
     def _message(self, m: Message, recipient: RecipientView) -> MessageView:
-        trail = self.trails.get((m.source.path, m.id))
-        steps = _with_history(_steps(m), trail, self.repo, m.is_broadcast)
-        # The same test as status.json's count, so the overview and the tables agree.
-        wait = waiting_on(m)
-        since = next((s.at for s in reversed(steps) if s.at is not None), None) if wait else None
-        limit = timedelta(hours=self.config.thresholds.unacked_hours)
         known = {"from", "to", "type", "ref", "re", "via", "status"}
-        return MessageView(
+        view = MessageView(
             message=m,
             recipient=recipient,
             archive=f"inboxes/{recipient.slug}/{_month(m)}.md",
-            body=render_markdown(m.body),
-            steps=steps,
+            trail=self.trails.get((m.source.path, m.id)),
+            repo=self.repo,
             unknown_fields=[(k, v) for k, v in m.fields if k not in known],
             ref_url=_ref_url(m.ref, self.repo),
-            waiting=wait,
-            waiting_since=since,
-            overdue=since is not None and self.now - since > limit,
-            findings=_findings_in(
-                self.result.findings, m.source.path, m.source.line or 0, m.end_line
-            ),
+            # The same test as status.json's count, so the overview and the tables agree.
+            waiting=waiting_on(m),
+            waiting_since=None,
+            overdue=False,
+            findings=self.flagged.within(m.source.path, m.source.line or 0, m.end_line),
         )
+        if view.waiting:
+            since = next((s.at for s in reversed(view.steps) if s.at is not None), None)
+            limit = timedelta(hours=self.config.thresholds.unacked_hours)
+            view.waiting_since = since
+            view.overdue = since is not None and self.now - since > limit
+        return view
 
     def _thread(self) -> None:
         index = {id(v.message): v for v in self.messages}
@@ -483,10 +557,10 @@ class _Builder:
 
     # lint
 
-    def source_url(self, path: str, line: int | None) -> str | None:
+    def source_url(self, path: str, line: int | None, ref: str | None = None) -> str | None:
         if self.repo is None:
             return None
-        return f"{self.repo}/blob/{self.source_ref}/{path}" + (f"#L{line}" if line else "")
+        return f"{self.repo}/blob/{ref or self.source_ref}/{path}" + (f"#L{line}" if line else "")
 
     def rule_views(self) -> list[RuleView]:
         counts = Counter(f.rule for f in self.result.findings)
@@ -506,11 +580,151 @@ class _Builder:
         ]
 
 
+# --- cached fragments: message cards and waiting rows --------------------------------------------
+
+# A ref that escaping leaves as it is can be a hole of a cached card (a commit sha always is).
+_PLAIN_REF = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+def _digest(material: tuple[Any, ...]) -> str:
+    return hashlib.sha256(repr(material).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def card_key(
+    v: MessageView, page: str, site: tuple[Any, ...], tasks: Callable[[Message], list[Any]]
+) -> str:
+    """A digest of everything `message_card` shows for `v` on `page`: its key in the render cache.
+
+    `site` holds what every fragment of the site shares (the repository URL, the URL style, the
+    thresholds, the source ref when it is not a hole). The holes — the waiting note and the
+    source ref — are not in it: each build fills them afresh.
+    """
+    m = v.message
+    parent = v.reply_to
+    return _digest(
+        (
+            "card",
+            page,
+            site,
+            v.fingerprint,
+            v.archive,
+            # The steps are a function of the message, its trail and the repository URL (in
+            # `site`); a commit is the same commit by its sha.
+            [
+                (e.kind, e.commit.sha, e.state, e.before, e.by, e.at, e.detail)
+                for e in v.trail.events
+            ]
+            if v.trail is not None
+            else None,
+            v.unknown_fields,
+            v.ref_url,
+            v.waiting,
+            v.findings,
+            (parent.archive, parent.anchor, parent.message.type, parent.message.sender)
+            if parent is not None
+            else None,
+            [
+                (
+                    r.archive,
+                    r.anchor,
+                    r.message.sender,
+                    r.message.status,
+                    r.message.at,
+                    r.message.body,
+                )
+                for r in v.replies
+            ],
+            tasks(m) if m.ref else None,
+        )
+    )
+
+
+def row_key(v: MessageView, page: str, site: tuple[Any, ...]) -> str:
+    """A digest of everything `waiting_row` shows for `v` but its holes (the age, overdue)."""
+    r = v.recipient
+    return _digest(
+        ("row", page, site, v.fingerprint, v.archive, r.page, r.title, v.waiting, v.waiting_since)
+    )
+
+
+class _Fragments:
+    """`card(v, ui)` and `row(v, ui)` for one page: a message card or a waiting row as the page's
+    macros `ui` render it, or, with a render cache, the cached one with its holes filled in
+    (rendered and kept when it is not cached yet)."""
+
+    def __init__(
+        self,
+        b: _Builder,
+        env: jinja2.Environment,
+        page: str,
+        url: Callable[..., str],
+        directory_urls: bool,
+        tasks: Callable[[Message], list[Any]],
+        fragments: PageFragments | None,
+    ) -> None:
+        self.b, self.env, self.page, self.url, self.tasks = b, env, page, url, tasks
+        self.fragments = fragments
+        # Without a repository URL there are no source links, so the ref shows nowhere.
+        self.ref_hole = b.repo is not None and bool(_PLAIN_REF.match(b.source_ref))
+        ref_shown = b.repo is not None and not self.ref_hole
+        thresholds = b.config.thresholds
+        self.site = (b.repo, directory_urls, thresholds, b.source_ref if ref_shown else None)
+        self._macros: Any = None
+
+    def card(self, v: MessageView, ui: Any) -> Markup:
+        if self.fragments is None:
+            return Markup(ui.message_card(v, self.page))
+        key = card_key(v, self.page, self.site, self.tasks)
+        fragment = self.fragments.get(key)
+        if fragment is None:
+            waiting = fragment_marker("waiting") if v.waiting else None
+            fragment = split(self._cache_macros().message_card(v, self.page, waiting))
+            self.fragments.put(key, fragment)
+        if len(fragment) == 1:
+            return Markup(fragment[0])
+        values = {"ref": self.b.source_ref}
+        if "waiting" in fragment[1::2]:
+            values["waiting"] = ui.waiting_note(v)
+        return fill(fragment, values)
+
+    def row(self, v: MessageView, ui: Any) -> Markup:
+        if self.fragments is None:
+            return Markup(ui.waiting_row(v))
+        key = row_key(v, self.page, self.site)
+        fragment = self.fragments.get(key)
+        if fragment is None:
+            age, overdue = fragment_marker("age"), fragment_marker("overdue")
+            fragment = split(self._cache_macros().waiting_row(v, age, overdue))
+            self.fragments.put(key, fragment)
+        return fill(fragment, {"age": ui.waiting_age(v), "overdue": ui.overdue_attr(v)})
+
+    def _cache_macros(self) -> Any:
+        """The macros with only what the keys cover in their context: a fragment that came to
+        show anything else would fail here, in the tests, instead of being cached stale."""
+        if self._macros is None:
+            ref = fragment_marker("ref") if self.ref_hole else None
+            self._macros = self.env.get_template("_macros.html.j2").make_module(
+                {
+                    "url": self.url,
+                    "source_url": partial(self.b.source_url, ref=ref),
+                    "ref_tasks": self.tasks,
+                    "thresholds": self.b.config.thresholds,
+                }
+            )
+        return self._macros
+
+
 # --- templates -----------------------------------------------------------------------------------
 
 
 def _fmt_time(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "—"
+    # Keyed by the offset too: equal instants in other zones compare equal but print otherwise.
+    return _wall_time(value, value.utcoffset()) if value is not None else "—"
+
+
+@lru_cache(maxsize=1 << 16)  # thousands of cards show the same commit times
+def _wall_time(value: datetime, _offset: timedelta | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _fmt_iso(value: datetime | None) -> str:
@@ -532,9 +746,10 @@ def _path_break(path: str) -> Markup:
     return Markup("/<wbr>").join(escape_text(part) for part in str(path).split("/"))
 
 
-def environment() -> jinja2.Environment:
+def environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The page templates: autoescaped, strict, with the safe-markdown filters."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(str(templates_dir() / "pages")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -564,11 +779,23 @@ def build_pages(
     *,
     directory_urls: bool = False,
     include_docs: bool = True,
+    fragments: FragmentCache | None = None,
+    status: dict[str, Any] | None = None,
 ) -> Site:
-    """Every page of the site, its assets and its nav, from one Result. Writes nothing."""
+    """Every page of the site, its assets and its nav, from one Result. Writes nothing: message
+    cards come from and go to `fragments` (the render cache), which the caller saves.
+
+    `status` is `status_document(result)` when the caller has it already.
+    """
     b = _Builder(result)
-    env = environment()
-    status = status_document(result)
+    env = environment(fragments.templates if fragments is not None else None)
+    md_block, md_inline = render_markdown, render_inline
+    if fragments is not None:  # rule docs and findings, the same text from build to build
+        markdown = fragments.markdown()
+        md_block, md_inline = markdown.block, markdown.inline
+        env.filters.update(md=md_block, md_inline=md_inline)
+    if status is None:
+        status = status_document(result)
     pages: dict[str, str] = {}
     common: dict[str, Any] = {
         "now": result.now,
@@ -621,8 +848,7 @@ def build_pages(
         timeline=claims_timeline(result),
         extra_headers=b.extra_headers,
         prose=[
-            (blk, render_markdown(blk.text, heading_offset=1))
-            for blk in result.board.scoreboard.prose
+            (blk, md_block(blk.text, heading_offset=1)) for blk in result.board.scoreboard.prose
         ],
         unparsed=[
             (
@@ -634,7 +860,16 @@ def build_pages(
             for blk in result.board.scoreboard.unparsed
         ],
     )
-    render("inboxes_index.md.j2", "inboxes/index.md", recipients=b.recipients, waiting=waiting)
+
+    def cached(path: str) -> _Fragments:
+        url: Callable[..., str] = partial(_url_from, path, directory_urls)
+        page = fragments.page(path) if fragments is not None else None
+        return _Fragments(b, env, path, url, directory_urls, common["ref_tasks"], page)
+
+    index = "inboxes/index.md"
+    rows = cached(index).row
+    render("inboxes_index.md.j2", index, recipients=b.recipients, waiting=waiting, row=rows)
+
     for r in b.recipients:
         recent = sorted(
             r.messages,
@@ -646,10 +881,24 @@ def build_pages(
             ),
             reverse=True,
         )[: max(result.config.site.recent_per_inbox, 0)]
-        render("inbox.md.j2", r.page, recipient=r, messages=recent, archive=None)
+        render(
+            "inbox.md.j2",
+            r.page,
+            recipient=r,
+            messages=recent,
+            archive=None,
+            card=cached(r.page).card,
+        )
         for month, path, _count in r.months:
             on_page = [m for m in r.messages if m.archive == path]
-            render("inbox.md.j2", path, recipient=r, messages=on_page, archive=month)
+            render(
+                "inbox.md.j2",
+                path,
+                recipient=r,
+                messages=on_page,
+                archive=month,
+                card=cached(path).card,
+            )
 
     task_context = page_context(result, task_pages)
     render("tasks.md.j2", "tasks/index.md", task_counts=status["counts"]["tasks"], **task_context)
@@ -666,7 +915,7 @@ def build_pages(
     for fs in by_file.values():
         fs.sort(key=Finding.sort_key)
     rule_pages = {rv.rule.name: rv.page for rv in rules}
-    rank = {f.rule: max(x.severity.rank for x in by_rule[f.rule]) for f in result.findings}
+    rank = {rule: max(x.severity.rank for x in fs) for rule, fs in by_rule.items()}
     render(
         "lint.md.j2",
         "lint/index.md",
@@ -680,12 +929,9 @@ def build_pages(
     render("rules_index.md.j2", "rules/index.md", rules=rules)
     for rv in rules:
         sections = [
-            (title, render_markdown(rv.rule.section(title), heading_offset=2))
-            for title in DOC_SECTIONS
+            (title, md_block(rv.rule.section(title), heading_offset=2)) for title in DOC_SECTIONS
         ]
-        render(
-            "rule.md.j2", rv.page, rv=rv, sections=sections, summary=render_inline(rv.rule.summary)
-        )
+        render("rule.md.j2", rv.page, rv=rv, sections=sections, summary=md_inline(rv.rule.summary))
 
     files = {f"assets/{name}": (templates_dir() / "assets" / name).read_bytes() for name in ASSETS}
     nav: list[NavItem] = [

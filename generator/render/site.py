@@ -20,9 +20,10 @@ from typing import Any
 import jinja2
 
 from generator.exceptions import UsageError
-from generator.pipeline import Result
+from generator.pipeline import Result, collector_running
 from generator.progress import Progress
-from generator.render.outputs import write_machine_outputs
+from generator.render.fragments import FragmentCache
+from generator.render.outputs import machine_outputs, status_document, write_machine_outputs
 from generator.render.pages import Site, build_pages, site_repo_url
 from generator.resources import templates_dir
 
@@ -156,6 +157,26 @@ def export_project(result: Result, dest: Path) -> Path:
     return write_project(result, build_pages(result), dest, Path("site"))
 
 
+def site_files(result: Result) -> tuple[Site, dict[str, str]]:
+    """The site's pages, and its machine outputs as {file name: text}.
+
+    Message cards, waiting rows, markdown and status.json's message records come from the
+    render cache in the repository's cache folder, and what was rendered anew is saved there
+    (unless caching is off: `--no-cache`). status.json's content is computed once: the pages
+    show its counts.
+    """
+    status = status_document(result)
+    fragments = FragmentCache.open(result.board.root, result.config)
+    site = build_pages(result, fragments=fragments, status=status)
+    # status.json's message records by queue file: a rebuild writes only the changed files' again.
+    records = (lambda path: fragments.page(f"status.json {path}")) if fragments else None
+    outputs = machine_outputs(result, result.config.site.site_url, status, records)
+    if fragments is not None:
+        fragments.save()
+        log.debug("render cache: %d reused, %d rendered", fragments.hits, fragments.misses)
+    return site, outputs
+
+
 def render_site(result: Result, out: Path, progress: Progress) -> Path:
     """Build the whole site into `out` (emptied first, if it is a previous site) and return it."""
     from mkdocs.commands.build import build
@@ -164,9 +185,13 @@ def render_site(result: Result, out: Path, progress: Progress) -> Path:
     out = out.resolve()
     check_output_dir(out)
     with progress.stage("pages"):
-        site = build_pages(result)
+        site, outputs = site_files(result)
         progress.note(f"{len(site.pages)} pages")
-    with progress.stage("site"), tempfile.TemporaryDirectory(prefix="statusboard-") as tmp:
+    with (
+        progress.stage("site"),
+        collector_running(),
+        tempfile.TemporaryDirectory(prefix="statusboard-") as tmp,
+    ):
         config_file = write_project(result, site, Path(tmp), out)
         if out.exists():
             _clean(out)
@@ -179,5 +204,5 @@ def render_site(result: Result, out: Path, progress: Progress) -> Path:
                 # mkdocs keeps plugin and theme state on the config; release it with the temp dir.
                 config.plugins.on_shutdown()
     with progress.stage("machine outputs"):
-        write_machine_outputs(result, out)
+        write_machine_outputs(result, out, outputs)
     return out

@@ -684,7 +684,13 @@ def row_task_links(result: Result, tp: TaskPages) -> dict[int, list[Link]]:
 def ref_links(tp: TaskPages) -> Callable[[Message], list[Link]]:
     """For message cards: the tasks a message's `ref:` names."""
 
+    known: dict[str, list[Link]] = {}  # thousands of messages name the same few refs
+
     def links(m: Message) -> list[Link]:
-        return tp.tasks_in(m.ref) if m.ref else []
+        if not m.ref:
+            return []
+        if m.ref not in known:
+            known[m.ref] = tp.tasks_in(m.ref)
+        return known[m.ref]
 
     return links

@@ -11,7 +11,8 @@ history. Everything is computed from the Result, so the same build gives the sam
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +29,13 @@ TOP = 26  # the day labels' row
 LANE = 24
 BAR = 14
 TICK = 2  # pixel columns per Presence tick
+# Label widths in viewBox units at the chart's 11px font: an estimate per character (sans-serif,
+# digits and lower case; the bold `now` a little wider), and the gap kept between two labels.
+CHAR = 6.5
+NOW_LABEL = 24.0
+LABEL_GAP = 6.0
 _STATES = ("", "stale", "idle", "live")  # index = how alive: more alive wins a pixel column
+_AT_LEAST = {level: bytes(max(v, level) for v in range(256)) for level in range(len(_STATES))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ class _Chart:
 
     def grid(self, now: datetime) -> str:
         """Day (or week) gridlines with their labels (none where the `now` label goes)."""
-        now_x = self.x(now)
+        now_left, now_right = self.now_label_span(now)
         per_day = self.plot / (self.seconds / 86400)
         step_days = 1 if per_day >= 26 else 7
         day = self.start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -108,21 +115,36 @@ class _Chart:
             out.append(
                 f'<line class="{css}" x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{self.height}"/>'
             )
-            clear = abs(x - now_x) > 44 and x + 40 < WIDTH
-            if per_day * step_days >= 26 and clear:
+            text = None
+            if per_day * step_days >= 26:
                 text = day.strftime("%d %b") if day.day == 1 or weekly else day.strftime("%a %d")
-                out.append(f'<text class="sb-tl-day" x="{x + 3:.1f}" y="{TOP - 10}">{text}</text>')
-            elif per_day >= 3 and day.day == 1 and clear:
-                out.append(
-                    f'<text class="sb-tl-day" x="{x + 3:.1f}" y="{TOP - 10}">'
-                    f"{day.strftime('%b')}</text>"
-                )
+            elif per_day >= 3 and day.day == 1:
+                text = day.strftime("%b")
+            # A label starts 3 units right of its line; it is dropped where it would run into
+            # the `now` label or past the right edge.
+            left, right = x + 3, x + 3 + len(text or "") * CHAR
+            clear = right <= WIDTH and (
+                right + LABEL_GAP <= now_left or left >= now_right + LABEL_GAP
+            )
+            if text is not None and clear:
+                out.append(f'<text class="sb-tl-day" x="{left:.1f}" y="{TOP - 10}">{text}</text>')
             day += timedelta(days=step_days)
         return "".join(out)
 
+    def now_label_span(self, now: datetime) -> tuple[float, float]:
+        """Where the `now` label sits: left and right x (it turns left near the right edge)."""
+        x = self.x(now)
+        if self._now_anchor(x) == "end":
+            return x - 3 - NOW_LABEL, x - 3
+        return x + 3, x + 3 + NOW_LABEL
+
+    @staticmethod
+    def _now_anchor(x: float) -> str:
+        return "end" if x > WIDTH - 60 else "start"
+
     def now_marker(self, now: datetime) -> str:
         x = self.x(now)
-        anchor = "end" if x > WIDTH - 60 else "start"
+        anchor = self._now_anchor(x)
         tx = x - 3 if anchor == "end" else x + 3
         return (
             f'<line class="sb-tl-now" x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{self.height}"/>'
@@ -175,20 +197,20 @@ class _Chart:
             if b <= a:
                 continue
             self._paint(shade, a, b, 1)
-            for sign in signs:
-                if sign > b or sign + stale < a:
-                    continue
-                self._paint(shade, max(sign, a), min(sign + stale, b), 2)
-                self._paint(shade, max(sign, a), min(sign + live, b), 3)
+            # Only the signs that shade this span: sign + stale >= a and sign <= b. Overlapping
+            # windows are painted once, as one (a heartbeat every few minutes, each for hours).
+            near = signs[bisect_left(signs, a - stale) : bisect_right(signs, b)]
+            for level, window in ((2, stale), (3, live)):
+                for start, end in _merged((max(s, a), min(s + window, b)) for s in near):
+                    self._paint(shade, start, end, level)
         return shade
 
     def _paint(self, shade: bytearray, a: datetime, b: datetime, level: int) -> None:
         if b < a:
             return
-        first, last = self.column(a), max(self.column(b), self.column(a))
-        for i in range(max(first, 0), last + 1):
-            if shade[i] < level:
-                shade[i] = level
+        first = self.column(a)
+        lo, hi = max(first, 0), max(self.column(b), first) + 1
+        shade[lo:hi] = shade[lo:hi].translate(_AT_LEAST[level])  # each column: max(it, level)
 
     def _beats(self, spans: Iterable[ClaimSpan]) -> list[tuple[int, list[PresenceBeat]]]:
         """Presence values by pixel column: one tick per column, its title naming them all."""
@@ -201,6 +223,24 @@ class _Chart:
                     column = self.column(moment) // TICK * TICK
                     columns.setdefault(column, []).append(beat)
         return sorted(columns.items())
+
+
+def _merged(
+    intervals: Iterable[tuple[datetime, datetime]],
+) -> Iterator[tuple[datetime, datetime]]:
+    """Intervals in order of their starts and ends, empty ones dropped, overlapping ones joined."""
+    current: tuple[datetime, datetime] | None = None
+    for start, end in intervals:
+        if end < start:
+            continue
+        if current is not None and start <= current[1]:
+            current = (current[0], max(current[1], end))
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
 
 
 def _runs(shade: bytearray) -> list[tuple[int, int, int]]:

@@ -2,11 +2,13 @@
 
 ## What it finds
 
-In an agent transcript: after a `sessions_spawn`, two or more `sessions_history`, `sessions_list`
-or `subagents` calls by the same agent that concern that child (they name its label, its session
-key or run id, or name no child at all and so list every one) before the spawn's
-`runTimeoutSeconds` plus two minutes have passed. A spawn without a time limit is given the M size
-(`[agents] spawn_medium`, 600 s).
+In the agent transcripts: after a `sessions_spawn`, two or more `sessions_history`,
+`sessions_list` or `subagents` calls by the same agent that concern that child (they name its
+label, its session key or run id, or name no child at all and so list every one) before the
+spawn's `runTimeoutSeconds` plus two minutes have passed. The calls of one agent are taken
+together across its transcript files, in time order (a spawn at 23:58 in one day's file and the
+checks after midnight in the next are one story); calls whose agent is unknown are judged within
+their own file. A spawn without a time limit is given the M size (`[agents] spawn_medium`, 600 s).
 
 ## Why it matters
 
@@ -61,12 +63,16 @@ def _concerns(check: AgentCall, names: list[str]) -> bool:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    by_file: dict[str, list[AgentCall]] = defaultdict(list)
+    # One agent's calls, whichever transcript file holds them; without an agent, one file's.
+    by_agent: dict[tuple[str, str], list[AgentCall]] = defaultdict(list)
     for call in judged_calls(ctx.board, ("sessions_spawn", *CHECKS)):
         if call.origin == "transcript" and call.at is not None:
-            by_file[call.source.path].append(call)
-    for calls in by_file.values():
-        calls.sort(key=lambda c: (c.at.value if c.at else ctx.now, c.source.line or 0))
+            key = ("agent", call.agent) if call.agent else ("file", call.source.path)
+            by_agent[key].append(call)
+    for _key, calls in sorted(by_agent.items()):
+        calls.sort(
+            key=lambda c: (c.at.value if c.at else ctx.now, c.source.path, c.source.line or 0)
+        )
         for spawn in calls:
             if spawn.tool != "sessions_spawn" or spawn.at is None:
                 continue
@@ -89,10 +95,13 @@ def check(ctx: Context) -> Iterable[Hit]:
             child = f"`{label}`" if label else f"the {spawn.arg('agentId') or 'child'} spawned"
             first = early[0].at.value - spawn.at.value  # type: ignore[union-attr]
             last = early[-1].at.value - spawn.at.value  # type: ignore[union-attr]
+            spawned = f"line {spawn.source.line}"
+            if spawn.source.path != early[1].source.path:
+                spawned += f" of {spawn.source.path}"
             yield Hit.at(
                 early[1].source,
                 f"{who}checked child {child} {len(early)} times between {human_age(first)} and "
-                f"{human_age(last)} after spawning it (line {spawn.source.line}); with "
+                f"{human_age(last)} after spawning it ({spawned}); with "
                 f"runTimeoutSeconds={seconds}, check once after {human_age(deadline - spawn.at.value)}",
             )
 

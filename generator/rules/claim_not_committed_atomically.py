@@ -3,9 +3,9 @@
 ## What it finds
 
 A scoreboard row that appeared in a commit which also touched files outside the blackboard (the
-scoreboard's folder — `docs/ai/sessions/` — and the queue folder). Rows already present when the
-scoreboard file itself was first committed are the board's starting state, not claims, and are not
-reported.
+scoreboard's folder — `docs/ai/sessions/` — and the queue folder). The commit that creates the
+scoreboard is no exception: a claim row it adds is a claim like any other, and code committed with
+it makes the claim non-atomic.
 
 ## Why it matters
 
@@ -44,8 +44,6 @@ def check(ctx: Context) -> Iterable[Hit]:
     scoreboard, _queues = blackboard_paths(ctx)
     for span in history.claims:
         commit = span.added
-        if history.scoreboard_since is not None and commit.at <= history.scoreboard_since:
-            continue  # the rows the scoreboard started with
         outside = [p for p in commit.paths if not on_blackboard(ctx, p)]
         if not outside:
             continue

@@ -5,7 +5,10 @@
 A message block that some commit added to a queue file and a later commit removed (or that went
 with its whole file), which is not in any queue file at the built revision and whose last state was
 not closed: neither its heading's `status:` nor its newest ack line said `done` (or `declined`,
-which can never become `done`). A block moved unchanged to another queue file is not deleted.
+which can never become `done`). A block moved to another queue file is not deleted: one that a
+commit removes from one file and adds to another, with the same send time, sender, heading fields
+and body, is the same message, and keeps its history there (its later edits are
+`message-rewritten`'s); so is one re-added unchanged elsewhere by a later commit.
 
 ## Why it matters
 

@@ -3,12 +3,24 @@
 ## What it finds
 
 A message of the person in a Telegram export that names a session — its id (`sA`), display name
-(`Sintra`), handle (`po:sA`) or everyone (`@all`, `all:`, `po:*`) — when, within
-`thresholds.telegram_relay_minutes` (default 30) of it, no durable record follows: a queue message
-to or from that session (a broadcast for everyone) that is a `via:telegram` or `type:relay`
-message, mentions Telegram, or repeats four words of the instruction; or a tracker task of that
-session created, updated or commented on in that time. The person is `[agents] people`, or else
-any sender that is no session, no roster agent and no bot.
+(`Sintra`), handle (`po:sA`) or everyone (`@all`, `all:`, `po:*`) — when
+`thresholds.telegram_relay_minutes` (default 30) have passed since it and no durable record of
+*that* instruction followed within them:
+
+- a queue message to the session (a broadcast reaches every session; an instruction to everyone
+  needs a broadcast) that references the instruction, or one from the session that references it;
+- a `via:telegram` relay to the session (or any `type:relay` message, or one that mentions
+  Telegram) that references no other instruction of the person — a relay of a different
+  instruction is no record of this one;
+- a tracker task of the session (any task, for everyone) created, updated or commented on in that
+  time whose title, body or comments reference the instruction.
+
+A text *references* the instruction when it names the Telegram message by its id
+(`Telegram message 101`, `tg#101`), repeats four consecutive words of it, or holds at least three
+of its content words (words of four letters or more, leaving out common words and the names of
+sessions; all of them when it has fewer). Case and punctuation do not count. An instruction whose
+window is still open at the build time is not reported yet. The person is `[agents] people`, or
+else any sender that is no session, no roster agent and no bot.
 
 ## Why it matters
 
@@ -20,19 +32,21 @@ lossy unless they are written down.
 
 ```
 Telegram, 09:12, Dana: "Porto, pause the banner rollout until finance signs off."
-(no message in to-sB.md, no Riff update for Porto until 09:42)
+(no message in to-sB.md, no Riff update for Porto until 09:42; sB's own 09:40 relay to sA
+carries another instruction and does not count)
 ```
 
 ## Fix
 
 Relay it into the session's queue at once: `type:relay · via:telegram`, quoting the instruction;
-or update the tracker task it concerns.
+or update the tracker task it concerns, quoting it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from generator.analysis import AddressKind, Context
@@ -46,6 +60,48 @@ EVERYONE = "all"
 SKEW = timedelta(minutes=1)
 _RELAYED = re.compile(r"^\s*\[s[A-Z]\]")  # queue times are minutes; Telegram's are seconds
 _WORD = re.compile(r"[\w'’]+")
+RUN = 4  # consecutive words of the instruction that quote it
+CONTENT = 3  # content words of the instruction that restate it
+_COMMON = frozenset(
+    {
+        "about",
+        "after",
+        "also",
+        "been",
+        "before",
+        "could",
+        "does",
+        "done",
+        "from",
+        "have",
+        "here",
+        "into",
+        "just",
+        "more",
+        "only",
+        "onto",
+        "please",
+        "should",
+        "some",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "today",
+        "very",
+        "were",
+        "what",
+        "when",
+        "will",
+        "with",
+        "would",
+        "your",
+    }
+)
 _ALL = re.compile(
     r"(?:^|\s)@(?:all|everyone)\b|\bto:all\b|^\s*(?:all|everyone)\s*[:,—-]", re.IGNORECASE
 )
@@ -96,46 +152,98 @@ def _is_person(ctx: Context, msg: ChatMessage) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def _echoes(body: str, instruction: str, run: int = 4) -> bool:
-    """Whether `body` repeats `run` consecutive words of the instruction."""
-    said = _words(instruction)
-    grams = {tuple(said[i : i + run]) for i in range(len(said) - run + 1)}
-    heard = _words(body)
-    return any(tuple(heard[i : i + run]) in grams for i in range(len(heard) - run + 1))
+@dataclass(frozen=True)
+class _Instruction:
+    """One instruction of the person, in the forms a follow-up can reference it by."""
 
+    msg: ChatMessage
+    grams: frozenset[tuple[str, ...]]  # its runs of RUN consecutive words
+    content: frozenset[str]  # its content words
+    cite: re.Pattern[str]  # its Telegram message id, as a follow-up would cite it
 
-def _relays(ctx: Context, msg: ChatMessage, start: datetime, end: datetime) -> Iterator[Message]:
-    for m in ctx.board.messages:
-        if not m.parsed or m.at is None or not start <= m.at.value <= end:
-            continue
-        if (
-            (m.via or "").lower() == "telegram"
-            or m.type == "relay"
-            or "telegram" in m.body.lower()
-            or _echoes(m.body, msg.text)
-        ):
-            yield m
+    @classmethod
+    def of(cls, msg: ChatMessage, names: frozenset[str]) -> _Instruction:
+        said = _words(msg.text)
+        grams = frozenset(tuple(said[i : i + RUN]) for i in range(len(said) - RUN + 1))
+        content = frozenset(w for w in said if len(w) >= 4 and w not in _COMMON and w not in names)
+        cite = re.compile(
+            rf"\b(?:telegram|tg)\b\W{{0,3}}(?:message|msg)?\W{{0,3}}#?{re.escape(msg.id)}(?!\w)",
+            re.IGNORECASE,
+        )
+        return cls(msg, grams, content, cite)
 
+    def said_before(self, m: Message) -> bool:
+        at = self.msg.at
+        return at is not None and m.at is not None and at.value <= m.at.value + SKEW
 
-def _reached(ctx: Context, sid: str, relays: list[Message]) -> bool:
-    for m in relays:
-        to = ctx.book.resolve(m.to if m.to else m.queue)
-        if to.kind is AddressKind.EVERYONE or m.is_broadcast:
+    def referenced_by(self, text: str) -> bool:
+        """Whether `text` cites, quotes or restates this instruction (see the module docstring)."""
+        if self.msg.id and self.cite.search(text):
             return True
+        heard = _words(text)
+        if any(tuple(heard[i : i + RUN]) in self.grams for i in range(len(heard) - RUN + 1)):
+            return True
+        shared = self.content.intersection(heard)
+        return bool(shared) and len(shared) >= min(CONTENT, len(self.content))
+
+
+def _names(ctx: Context) -> frozenset[str]:
+    """Every word that names a session, which says nothing about what was asked."""
+    words = {"telegram", "everyone", EVERYONE, *(w for s in ctx.book.ids for w in _words(s))}
+    words.update(w for name in ctx.book.names for w in _words(name))
+    if ctx.config.project_tag:
+        words.update(_words(ctx.config.project_tag))
+    return frozenset(words)
+
+
+def _is_relay(m: Message) -> bool:
+    return (m.via or "").lower() == "telegram" or m.type == "relay" or "telegram" in m.body.lower()
+
+
+def _session_is(ctx: Context, address: str | None, sid: str) -> bool:
+    if not address:
+        return False
+    found = ctx.book.resolve(address)
+    return found.kind is AddressKind.SESSION and found.id == sid
+
+
+def _to_everyone(ctx: Context, m: Message) -> bool:
+    return m.is_broadcast or ctx.book.resolve(m.to or m.queue).kind is AddressKind.EVERYONE
+
+
+def _relayed(
+    ctx: Context, sid: str, this: _Instruction, others: list[_Instruction], messages: list[Message]
+) -> bool:
+    """Whether a queue message in the window records the instruction for session `sid`."""
+    for m in messages:
+        to_all = _to_everyone(ctx, m)
         if sid == EVERYONE:
+            to, by = to_all, False
+        else:
+            to = to_all or _session_is(ctx, m.to or m.queue, sid)
+            by = _session_is(ctx, m.sender, sid)
+        if not (to or by):
             continue
-        sender = ctx.book.resolve(m.sender)
-        if (to.kind is AddressKind.SESSION and to.id == sid) or (
-            sender.kind is AddressKind.SESSION and sender.id == sid
+        if this.referenced_by(m.body):
+            return True
+        # A relay to the session stands for the instruction unless it carries another one
+        # (an instruction given before the relay was written).
+        if (
+            to
+            and _is_relay(m)
+            and not any(o.said_before(m) and o.referenced_by(m.body) for o in others)
         ):
             return True
     return False
 
 
-def _task_touched(ctx: Context, sid: str, start: datetime, end: datetime) -> bool:
+def _task_touched(
+    ctx: Context, sid: str, this: _Instruction, start: datetime, end: datetime
+) -> bool:
+    """Whether a tracker task of `sid` changed in the window and references the instruction."""
     for task in ctx.board.tasks:
         owners = [owner(ctx.book, a) for a in task.assignees]
         if sid != EVERYONE and not any(
@@ -143,8 +251,11 @@ def _task_touched(ctx: Context, sid: str, start: datetime, end: datetime) -> boo
         ):
             continue
         times = [s.value for s in (task.created, task.updated) if s is not None]
-        times += [c.at.value for c in task.comments if c.at is not None]
-        if any(start <= t <= end for t in times):
+        comments = [c for c in task.comments if c.at is not None and start <= c.at.value <= end]
+        if not comments and not any(start <= t <= end for t in times):
+            continue
+        texts = [task.title, task.body, *(c.body for c in task.comments)]
+        if any(this.referenced_by(text) for text in texts if text):
             return True
     return False
 
@@ -153,7 +264,9 @@ def check(ctx: Context) -> Iterable[Hit]:
     if not ctx.board.chats:
         return
     patterns = _patterns(ctx)
+    names = _names(ctx)
     window = timedelta(minutes=ctx.config.thresholds.telegram_relay_minutes)
+    said: list[tuple[_Instruction, dict[str, str]]] = []
     for chat in ctx.board.chats:
         for msg in chat.messages:
             if msg.at is None or not msg.text.strip() or not _is_person(ctx, msg):
@@ -161,27 +274,36 @@ def check(ctx: Context) -> Iterable[Hit]:
             if _RELAYED.match(msg.text):
                 continue  # `[sB] relayed to sA`: a session's own note on the bridge
             named = _named(msg.text, patterns)
-            if not named:
-                continue
-            start, end = msg.at.value - SKEW, msg.at.value + window
-            relays = list(_relays(ctx, msg, start, end))
-            missed = [
-                sid
-                for sid in named
-                if not _reached(ctx, sid, relays) and not _task_touched(ctx, sid, start, end)
-            ]
-            if not missed:
-                continue
-            who = ", ".join(
-                "everyone" if s == EVERYONE else (s if named[s] == s else f"{named[s]} ({s})")
-                for s in missed
-            )
-            yield Hit.at(
-                msg.source,
-                f"Telegram message {msg.id} from {msg.sender} at {canonical(msg.at.value)} names "
-                f"{who}, but no queue message or tracker task reached {who} within "
-                f"{ctx.config.thresholds.telegram_relay_minutes} min: `{clip(msg.text, 60)}`",
-            )
+            if named:
+                said.append((_Instruction.of(msg, names), named))
+    queued = [m for m in ctx.board.messages if m.parsed and m.at is not None]
+    for this, named in said:
+        at = this.msg.at
+        assert at is not None
+        start, end = at.value - SKEW, at.value + window
+        if ctx.now < end:
+            continue  # the window is still open: a relay may yet come
+        others = [o for o, _ in said if o is not this]
+        window_messages = [m for m in queued if m.at is not None and start <= m.at.value <= end]
+        missed = [
+            sid
+            for sid in named
+            if not _relayed(ctx, sid, this, others, window_messages)
+            and not _task_touched(ctx, sid, this, start, end)
+        ]
+        if not missed:
+            continue
+        msg = this.msg
+        who = ", ".join(
+            "everyone" if s == EVERYONE else (s if named[s] == s else f"{named[s]} ({s})")
+            for s in missed
+        )
+        yield Hit.at(
+            msg.source,
+            f"Telegram message {msg.id} from {msg.sender} at {canonical(at.value)} names "
+            f"{who}, but no queue message or tracker task reached {who} within "
+            f"{ctx.config.thresholds.telegram_relay_minutes} min: `{clip(msg.text, 60)}`",
+        )
 
 
 RULE = Rule(

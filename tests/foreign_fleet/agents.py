@@ -438,11 +438,6 @@ TRANSCRIPTS = FleetSet(
             FRANKEL,
             Span(_fr("midnight_1"), _fr("midnight_2")),
             "midnight",
-            bug="frankel spawns `midnight` (runTimeoutSeconds=600) at 23:58Z in its 2026-06-01 "
-            "transcript and checks it at 00:01Z and 00:03Z in its 2026-06-02 transcript: two "
-            "checks of the same child within its timeout + 2 min, not reported because the tool "
-            "pairs spawns and checks only inside one file (the same calls in one file are "
-            "reported); lint-rules.md counts checks of the same child by the agent",
         ),
         plant("busy-polling", FRANKEL, Span(_fr("list_all"), _fr("poll_gamma")), "gamma"),
         plant("dnd-announcement", VINYL, _vi("dnd_0330"), "vinyl"),

@@ -198,11 +198,6 @@ TELEGRAM_SET = FleetSet(
             TELEGRAM,
             _msg(101),
             "Porto",
-            bug="Dana's 09:12Z instruction to Porto (sB) reached no queue message to sB and no task "
-            "of sB, yet it is not reported: the tool takes sB's own 09:40Z relay *to sA*, which "
-            "relays a different instruction (message 102), as the durable record of message 101. "
-            "Spec lint-rules.md 'The human bridge': the record must be a relay or a queue message / "
-            "tracker task *to that session referencing it*.",
         ),
         plant("telegram-as-bus", TELEGRAM, _msg(103), "all"),
         plant("telegram-as-bus", TELEGRAM, _msg(108), "Sintra"),
@@ -217,9 +212,6 @@ TELEGRAM_SET = FleetSet(
             TELEGRAM,
             _msg(107),
             "only 10 minutes old at now",
-            bug="telegram-as-bus fires on an instruction sent at 11:50Z when now is 12:00Z: the "
-            "30-minute relay window is still open (a relay at 12:15Z would satisfy the spec's 'not "
-            "followed within 30 min'), so the finding is premature",
         ),
         absent("dnd-announcement", TELEGRAM, _msg(101), "the person is no named agent"),
     ),

@@ -524,11 +524,6 @@ HISTORY_EDGES = FleetSet(
             "| sA · Sintra |",
             "sA",
             commit="bootstrap",
-            bug="the commit that creates the scoreboard with sA's claim row also adds "
-            "services/payments/start.py, yet no claim-not-committed-atomically is reported: the "
-            "tool exempts rows present when the scoreboard is first committed ('starting "
-            "state'), an exemption lint-rules.md does not make ('a claim row added in a commit "
-            "that also touches files outside the blackboard')",
         ),
         plant("message-rewritten", q("sB"), _E1_NOW, "2026-06-02T08:20Z", commit="correct"),
         plant(
@@ -563,11 +558,6 @@ HISTORY_EDGES = FleetSet(
             ANY_LINE,
             "the misfiled message was moved, not deleted",
             names=("2026-06-02T08:20Z",),
-            bug="a message moved unchanged from to-sA.md to to-sB.md (the emptied to-sA.md "
-            "removed, git sees a rename) is reported as message-deleted, blamed on the move "
-            "commit, as soon as its sender later edits its body: it is not 'gone at the built "
-            "revision' (it is in to-sB.md, and message-rewritten reports the edit); without the "
-            "later edit no deletion is reported",
         ),
         absent(
             "claim-not-committed-atomically",
