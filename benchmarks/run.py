@@ -6,9 +6,10 @@
 For each size: build the board (benchmarks/synthetic.py), time a plain `git log -p` over its
 blackboard paths, then run the pipeline cold in a child process — history (the cache folder removed
 first, so it is read and written from scratch), read, analyse, render (pages and machine outputs),
-mkdocs — with the child's peak RSS; then add one commit and run it again, warm (the history cache
-from the cold run). Children keep the parent's measurements free of imports and caches. Not a test:
-nothing here asserts a time; the targets are printed beside the figures.
+mkdocs — with the child's peak RSS; then add one commit and run it again, warm (the history, read,
+render and template caches from the cold run; the signing key of the render caches is the user's,
+as for `statusboard build`). Children keep the parent's measurements free of imports and in-memory
+caches. Not a test: nothing here asserts a time; the targets are printed beside the figures.
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ def tables(results: list[dict[str, Any]]) -> str:
         )
     rows += [
         "",
-        "Rebuild after one new commit (history from the cache):",
+        "Rebuild after one new commit (the caches of the cold run):",
         "",
         "| size | history alone, cold → warm | history + read, cold → warm | analyse | render "
         "| part cold → warm | warm ÷ cold | mkdocs |",

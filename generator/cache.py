@@ -58,14 +58,23 @@ def cache_folder(repo: Path, config: Config) -> Path | None:
     return folder if folder.is_absolute() else repo / folder
 
 
-@lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of everything that shapes what the read and render caches hold: this package's
-    source and templates, and the versions of the libraries that parse and render board text.
+    """A digest of everything that shapes what the read, render and template caches hold: this
+    package's source and templates, and the versions of the libraries that parse and render
+    board text.
 
     Hashing the sources, not only the version number, keeps a cache honest through development,
-    where the code changes and the version does not.
+    where the code changes and the version does not. The templates are read on every call: a
+    running `serve` picks up an edited template, and must not take cards rendered with the old.
     """
+    digest = hashlib.sha256(_code_digest().encode())
+    _hash_files(digest, sorted(p for p in templates_dir().rglob("*") if p.is_file()))
+    return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The Python side of `code_version`, once per process (modules are not reloaded)."""
     import jinja2
     import markdown_it
     import markupsafe
@@ -74,20 +83,18 @@ def code_version() -> str:
     digest.update(f"{__version__} {sys.version} {jinja2.__version__} ".encode())
     digest.update(f"{markdown_it.__version__}".encode())
     package = Path(__file__).resolve().parent
-    files = [
-        *sorted(package.rglob("*.py")),
-        *sorted(p for p in templates_dir().rglob("*") if p.is_file()),
-        Path(markupsafe.__file__ or ""),
-    ]
-    for path in files:
-        if "__pycache__" in path.parts:
-            continue
+    sources = [p for p in sorted(package.rglob("*.py")) if "__pycache__" not in p.parts]
+    _hash_files(digest, [*sources, Path(markupsafe.__file__ or "")])
+    return digest.hexdigest()
+
+
+def _hash_files(digest: Any, paths: list[Path]) -> None:
+    for path in paths:
         digest.update(path.as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"unreadable")
-    return digest.hexdigest()[:32]
 
 
 def signing_key() -> bytes | None:

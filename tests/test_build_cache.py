@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.cache import Store, code_version, signing_key
+from generator.cache import Store, _code_digest, signing_key
 from generator.cli import main
 from generator.config import Config, load_config
 from generator.demo.builder import build_demo_repo
@@ -185,13 +185,13 @@ def test_a_template_change_invalidates_the_render_cache(
 ) -> None:
     outputs(demo.root, NOW)
     before = cache_files(demo.root)
-    code_version.cache_clear()
+    _code_digest.cache_clear()
     monkeypatch.setattr("generator.cache.__version__", "a newer version")
     try:
         assert outputs(demo.root, NOW) == outputs(demo.root, NOW, cache=False)
         after = cache_files(demo.root)
     finally:
-        code_version.cache_clear()
+        _code_digest.cache_clear()
     signed = {n for n in after if not n.startswith("history-")}
     assert signed and {n for n in signed if after[n] != before.get(n)} == signed
 

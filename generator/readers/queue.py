@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from generator.model import Ack, Message, Problem, QueueFile, SourceRef, Stamp
@@ -82,6 +83,7 @@ class _File:
         return ident, unique
 
 
+@lru_cache(maxsize=1024)  # the rules ask it of every message and every trail
 def recipient_of(path: str) -> str:
     """What follows `to-` in a queue file's name: `sA`, `Sintra`, `all`."""
     name = PurePosixPath(path).name

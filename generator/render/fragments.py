@@ -5,8 +5,8 @@ Message cards are most of the site's markdown (one per message on its archive pa
 ones again on the inbox page) and nearly all of them are the same from one build to the next. A
 card is kept under the digest of its inputs (pages.card_key) in one file per page (`render-*.json`
 in the cache folder, checked like every cache file: generator/cache.py), its build-dependent parts
-left out as holes: the waiting note (its age and overdue flag depend on `now`) and the commit that
-source links point at (HEAD). The rows of the Inboxes page's waiting table are kept the same way,
+left out as holes: the waiting note (its age and overdue flag depend on `now`), the findings (they
+name ages too) and the commit that source links point at (HEAD). The rows of the Inboxes page's waiting table are kept the same way,
 their age and overdue flag left as holes; so are rendered markdown (rule docs, findings) and the
 JSON of each message in status.json. Each build fills the holes afresh, so a cached fragment is
 byte for byte what rendering it again would give; a key, file or format that does not match is
@@ -44,7 +44,7 @@ Fragment = list[str]
 
 # Hole markers: random per process, so no board text can ever contain one.
 _TOKEN = secrets.token_hex(12)
-HOLES = ("waiting", "ref", "age", "overdue")
+HOLES = ("waiting", "findings", "ref", "age", "overdue")
 MARKERS = {name: f"sbhole{_TOKEN}{name}x" for name in HOLES}
 _SPLIT = re.compile("(" + "|".join(re.escape(m) for m in MARKERS.values()) + ")")
 _NAME = {marker: name for name, marker in MARKERS.items()}
@@ -232,23 +232,24 @@ def _decode(payload: bytes) -> dict[str, Fragment]:
     head, _, body = payload.partition(b"\n")
     index = json.loads(head)
     text = body.decode("utf-8", "surrogatepass")
+    size = len(text)
     out: dict[str, Fragment] = {}
     at = 0
     for key, layout in index:
-        if not isinstance(key, str) or not isinstance(layout, list) or len(layout) % 2 != 1:
+        if type(key) is not str or type(layout) is not list or len(layout) % 2 != 1:
             raise ValueError("a malformed index entry")
         fragment: Fragment = []
         for i, item in enumerate(layout):
-            if i % 2 == 0:
-                if not isinstance(item, int) or item < 0 or at + item > len(text):
-                    raise ValueError("a text length out of range")
-                fragment.append(text[at : at + item])
-                at += item
-            elif item in HOLES:
+            if i % 2:
+                if item not in HOLES:
+                    raise ValueError(f"an unknown hole {item!r}")
                 fragment.append(item)
-            else:
-                raise ValueError(f"an unknown hole {item!r}")
+                continue
+            if type(item) is not int or item < 0 or at + item > size:
+                raise ValueError("a text length out of range")
+            fragment.append(text[at : at + item])
+            at += item
         out[key] = fragment
-    if at != len(text):
+    if at != size:
         raise ValueError("texts left over")
     return out

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.analysis import Liveness, waiting_on
-from generator.model import ClaimSpan, Message, MessageTrail, Stamp
+from generator.model import Board, ClaimSpan, Message, MessageTrail, Stamp
 from generator.pipeline import Result
 from generator.render.formats import counts, finding_record, format_junit, sarif_document
 from generator.render.fragments import PageFragments
@@ -108,8 +108,12 @@ def _claim_record(span: ClaimSpan) -> dict[str, Any]:
     }
 
 
-def status_document(result: Result) -> dict[str, Any]:
-    """The `status.json` content (see the reference page for its schema)."""
+def status_document(result: Result, with_messages: bool = True) -> dict[str, Any]:
+    """The `status.json` content (see the reference page for its schema).
+
+    `with_messages=False` leaves the message records out (`[]`; the counts still count them): what
+    the pages show of it, without building a record per message.
+    """
     board, ctx = result.board, result.context
     sessions = []
     for s in ctx.sessions:
@@ -133,11 +137,12 @@ def status_document(result: Result) -> dict[str, Any]:
                 "line": r.source.line,
             }
         )
-    trails = {(t.path, t.id): t for t in board.history.trails if t.present}
-    messages = [
-        {**_message_record(m), "history": _history_record(trails.get((m.source.path, m.id)))}
-        for m in board.messages
-    ]
+    trails = _present_trails(board)
+    messages = (
+        [_full_record(m, trails.get((m.source.path, m.id))) for m in board.messages]
+        if with_messages
+        else []
+    )
     liveness = {state.value: 0 for state in Liveness}
     for s in ctx.sessions:
         liveness[s.liveness.value] += 1
@@ -161,7 +166,7 @@ def status_document(result: Result) -> dict[str, Any]:
         "counts": {
             "sessions": {**liveness, "total": len(sessions)},
             "messages": {
-                "total": len(messages),
+                "total": len(board.messages),
                 "waiting": waiting,
                 "broadcasts": sum(1 for m in board.messages if m.is_broadcast),
                 "unparsed": sum(1 for m in board.messages if not m.parsed),
@@ -188,9 +193,33 @@ def _dump(data: Any) -> str:
     return "".join(out)
 
 
-def _dump_status(status: dict[str, Any], records: Callable[[str], PageFragments]) -> str:
-    """`_dump(status)`, with each message record's text from `records(its queue file)` when the
-    same record (by a digest of its repr: plain dicts, lists and scalars) was written before."""
+def _present_trails(board: Board) -> dict[tuple[str, str], MessageTrail]:
+    return {(t.path, t.id): t for t in board.history.trails if t.present}
+
+
+def _full_record(m: Message, trail: MessageTrail | None) -> dict[str, Any]:
+    return {**_message_record(m), "history": _history_record(trail)}
+
+
+def _record_key(m: Message | str, trail: MessageTrail | None) -> str:
+    """A digest of what a message's record is made of: the message (or the read cache's
+    fingerprint of it) and its trail's events, each commit named by its sha."""
+    events = (
+        [(e.kind, e.commit.sha, e.state, e.before, e.by, e.at, e.detail) for e in trail.events]
+        if trail is not None
+        else None
+    )
+    material = repr(("record", m, events)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(material).hexdigest()[:32]
+
+
+def _status_json(result: Result, records: Callable[[str], PageFragments]) -> str:
+    """status.json as `_dump(status_document(result))` writes it, each message record's text
+    taken from `records(its queue file)` when the same message with the same trail was written
+    before; only the others are built and written."""
+    board = result.board
+    status = status_document(result, with_messages=False)
+    trails = _present_trails(board)
     out: list[str] = []
     inner, item = "\n  ", "\n    "
     separator = "{" + inner
@@ -198,25 +227,28 @@ def _dump_status(status: dict[str, Any], records: Callable[[str], PageFragments]
         for key, value in status.items():
             out.append(separator + _string(key) + ": ")
             separator = "," + inner
-            if key != "messages" or not value:
+            if key != "messages" or not board.messages:
                 _indented(value, inner, out)
                 continue
             before = "[" + item
-            for record in value:
-                digest = hashlib.sha256(repr(record).encode("utf-8", "surrogatepass")).hexdigest()
-                stored = records(str(record.get("path")))
-                text = stored.get(digest[:32])
-                if text is None:
-                    parts: list[str] = []
-                    _indented(record, item, parts)
-                    text = ["".join(parts)]
-                    stored.put(digest[:32], text)
-                out.append(before + text[0])
-                before = "," + item
+            for q in board.queues:
+                stored = records(q.path)
+                known = len(q.fingerprints) == len(q.messages)
+                for i, m in enumerate(q.messages):
+                    trail = trails.get((m.source.path, m.id))
+                    digest = _record_key(q.fingerprints[i] if known else m, trail)
+                    text = stored.get(digest)
+                    if text is None:
+                        parts: list[str] = []
+                        _indented(_full_record(m, trail), item, parts)
+                        text = ["".join(parts)]
+                        stored.put(digest, text)
+                    out.append(before + text[0])
+                    before = "," + item
             out.append(inner + "]")
     except _Unusual:
-        return _dump(status)
-    out.append("\n}\n" if status else "{}\n")
+        return _dump(status_document(result))
+    out.append("\n}\n")
     return "".join(out)
 
 
@@ -277,13 +309,16 @@ def machine_outputs(
     """Every machine output as {file name: text}; pure, so `lint` and `build` share it.
 
     `status` is `status_document(result)` when the caller has it already; with `records` (the
-    render cache's fragments by queue file), the JSON text of each message record that was
-    written before is reused.
+    render cache's fragments by queue file) instead, the JSON text of each message record that
+    was written before is reused and only the others are built.
     """
     findings: Sequence[Any] = result.findings
-    status = status if status is not None else status_document(result)
+    if records is not None:
+        status_json = _status_json(result, records)
+    else:
+        status_json = _dump(status if status is not None else status_document(result))
     return {
-        "status.json": _dump(status) if records is None else _dump_status(status, records),
+        "status.json": status_json,
         "lint.json": _dump([finding_record(f) for f in findings]),
         "lint.sarif": _dump(sarif_document(result.findings, result.rules, help_base)),
         "lint.junit.xml": format_junit(result.findings, result.rules),

@@ -596,8 +596,8 @@ def card_key(
     """A digest of everything `message_card` shows for `v` on `page`: its key in the render cache.
 
     `site` holds what every fragment of the site shares (the repository URL, the URL style, the
-    thresholds, the source ref when it is not a hole). The holes — the waiting note and the
-    source ref — are not in it: each build fills them afresh.
+    thresholds, the source ref when it is not a hole). The holes — the waiting note, the
+    findings (which name ages) and the source ref — are not in it: each build fills them afresh.
     """
     m = v.message
     parent = v.reply_to
@@ -619,7 +619,7 @@ def card_key(
             v.unknown_fields,
             v.ref_url,
             v.waiting,
-            v.findings,
+            bool(v.findings),
             (parent.archive, parent.anchor, parent.message.type, parent.message.sender)
             if parent is not None
             else None,
@@ -678,13 +678,18 @@ class _Fragments:
         fragment = self.fragments.get(key)
         if fragment is None:
             waiting = fragment_marker("waiting") if v.waiting else None
-            fragment = split(self._cache_macros().message_card(v, self.page, waiting))
+            findings = fragment_marker("findings") if v.findings else None
+            macros = self._cache_macros()
+            fragment = split(macros.message_card(v, self.page, waiting, findings))
             self.fragments.put(key, fragment)
         if len(fragment) == 1:
             return Markup(fragment[0])
+        holes = fragment[1::2]
         values = {"ref": self.b.source_ref}
-        if "waiting" in fragment[1::2]:
+        if "waiting" in holes:
             values["waiting"] = ui.waiting_note(v)
+        if "findings" in holes:
+            values["findings"] = ui.findings_list(v.findings)
         return fill(fragment, values)
 
     def row(self, v: MessageView, ui: Any) -> Markup:

@@ -165,15 +165,21 @@ def site_files(result: Result) -> tuple[Site, dict[str, str]]:
     (unless caching is off: `--no-cache`). status.json's content is computed once: the pages
     show its counts.
     """
-    status = status_document(result)
     fragments = FragmentCache.open(result.board.root, result.config)
-    site = build_pages(result, fragments=fragments, status=status)
-    # status.json's message records by queue file: a rebuild writes only the changed files' again.
-    records = (lambda path: fragments.page(f"status.json {path}")) if fragments else None
-    outputs = machine_outputs(result, result.config.site.site_url, status, records)
-    if fragments is not None:
-        fragments.save()
-        log.debug("render cache: %d reused, %d rendered", fragments.hits, fragments.misses)
+    if fragments is None:
+        status = status_document(result)
+        site = build_pages(result, status=status)
+        return site, machine_outputs(result, result.config.site.site_url, status)
+    # The pages show only status.json's counts; its message records come from the render cache,
+    # by queue file (a rebuild writes only the changed files' again).
+    site = build_pages(result, fragments=fragments, status=status_document(result, False))
+    outputs = machine_outputs(
+        result,
+        result.config.site.site_url,
+        records=lambda path: fragments.page(f"status.json {path}"),
+    )
+    fragments.save()
+    log.debug("render cache: %d reused, %d rendered", fragments.hits, fragments.misses)
     return site, outputs
 
 
