@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 # The CACHEDIR.TAG convention: backup tools skip a folder holding this file.
 _TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n# statusboard's history cache; safe to delete.\n"
+    "Signature: 8a477f597d28d172789f06886806bc55\n# statusboard's build caches; safe to delete.\n"
 )
 
 
@@ -106,7 +106,7 @@ def signing_key() -> bytes | None:
     repository's cache folder (a restored CI cache, a checked-in folder) cannot sign with it.
     """
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "statusboard" / "render-key"
+    path = Path(base) / "statusboard" / "signing-key"
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:

@@ -54,7 +54,8 @@ class SiteOptions:
 
 @dataclass(frozen=True, slots=True)
 class CacheOptions:
-    """The history cache: what reading git yields, kept per commit so a rebuild reads only new ones.
+    """The build caches (generator/cache.py): what reading git yields, kept per commit so a rebuild
+    reads only new ones, and each queue file's parse, the rendered cards and the compiled templates.
 
     `dir` is relative to the repository root (or absolute); deleting it is always safe.
     """

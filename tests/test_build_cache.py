@@ -201,7 +201,7 @@ def test_no_cache_without_a_private_signing_key(
 ) -> None:
     shared = tmp_path / "shared"
     (shared / "statusboard").mkdir(parents=True)
-    key = shared / "statusboard" / "render-key"
+    key = shared / "statusboard" / "signing-key"
     key.write_text("a" * 64, encoding="ascii")
     key.chmod(0o644)  # readable by others: anyone could sign with it
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
