@@ -1,4 +1,6 @@
-"""Synthetic git blackboards of any size, built with one `git fast-import` (generator.gitbuild).
+"""Synthetic git blackboards of any size, streamed into one `git fast-import` (generator.gitbuild)
+as the story is played: a large board's stream is gigabytes (every commit carries the whole text
+of each queue file it touches), so it never goes through a file.
 
 A board is a team of sessions working in daily shifts over a fixed number of days: they claim and
 release rows, send messages (questions, answers, handoffs, broadcasts, notes to the person), ack
@@ -20,7 +22,20 @@ from generator.timeutil import canonical
 SCOREBOARD = "docs/ai/sessions/active.md"
 QUEUE_DIR = "docs/ai/sessions/queue"
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
-NAMES = ("Sintra", "Porto", "Lagos", "Braga", "Faro", "Evora", "Tavira", "Aveiro", "Coimbra")
+NAMES = (
+    "Sintra",
+    "Porto",
+    "Lagos",
+    "Braga",
+    "Faro",
+    "Evora",
+    "Tavira",
+    "Aveiro",
+    "Coimbra",
+    "Sagres",
+    "Viseu",
+    "Leiria",
+)
 HUMAN = ("Dana Human", "dana@synthetic.example")
 AREAS = (
     "payments",
@@ -49,13 +64,14 @@ TAIL = "\n> Reap rule: a row whose Presence is more than 6 h old may be removed 
 
 @dataclass(frozen=True, slots=True)
 class Size:
-    """How big a board to build. `messages` of the `commits` are sends; the rest ack, beat, code."""
+    """How big a board to build. `messages` of the `commits` are sends; the rest ack, beat, code.
+    The defaults are the shape of a real team's board: 12 sessions over 90 days."""
 
     name: str
     messages: int
     commits: int
-    sessions: int = 5
-    days: int = 21
+    sessions: int = 12
+    days: int = 90
     seed: int = 7
 
     @property
@@ -154,10 +170,10 @@ class _Session:
 
 
 class _Story:
-    def __init__(self, size: Size) -> None:
+    def __init__(self, size: Size, repo: RepoBuilder) -> None:
         self.size = size
         self.rng = random.Random(size.seed)
-        self.repo = RepoBuilder()
+        self.repo = repo
         self.sessions = [
             _Session(
                 f"s{chr(ord('A') + k)}",
@@ -369,14 +385,12 @@ class _Story:
 
 
 def build_synthetic(dest: Path, size: Size) -> BuiltBoard:
-    """Build the board of `size` into `dest` (absent or empty)."""
-    story = _Story(size)
-    try:
+    """Build the board of `size` into `dest` (absent or empty), git importing it as it is made."""
+    with RepoBuilder.streaming(dest) as repo:
+        story = _Story(size, repo)
         story.play()
-        story.repo.build(dest)
-        commits = len(story.repo.commits)
-        last = story.repo.commits[-1].at
-    finally:
-        story.repo.close()
+        repo.build(dest)
+        commits = len(repo.commits)
+        last = repo.commits[-1].at
     queue_bytes = sum(p.stat().st_size for p in (dest / QUEUE_DIR).glob("to-*.md"))
     return BuiltBoard(dest, size, commits, story.sent, last + timedelta(minutes=5), queue_bytes)

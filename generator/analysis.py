@@ -1,6 +1,9 @@
 """Analyse a read board: liveness, address resolution, threads, waiting time, and the lint findings.
 
 Nothing here reads files or writes output: it takes the frozen `Board` and returns frozen facts.
+Every fact more than one rule or page needs (the address book, the roster, the task index, the
+overlapping claims, the judged BASS transitions) is worked out once here, in `build_context`, and
+read from the `Context`.
 """
 
 from __future__ import annotations
@@ -11,19 +14,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from generator.config import Config
-from generator.model import Board, ClaimRow, Finding, Message, Severity
+from generator.agent_activity import transcript_seen
+from generator.globs import overlaps
+from generator.model import Board, ClaimRow, Finding, Message
+from generator.tracking import Roster, TaskIndex, Transition, bass_transitions
 
 if TYPE_CHECKING:
     # Only for annotations: importing the rules package here would load every rule module, and
-    # they import this module, so a program that imports analysis first would hit a cycle.
+    # they import this module, so a program that imports analysis first would hit a cycle. The
+    # configuration checks rule names against that package: the same cycle the other way.
+    from generator.config import Config
     from generator.rules.base import Rule
 
 SESSION_ID = re.compile(r"^s[A-Z]$")
 DISPLAY_NAME = re.compile(r"^[A-Za-z]{1,12}$")
-TERMINAL_STATES = frozenset({"done", "declined", "answered"})
 # States after which the recipient still owes something (the sender is waiting on them).
 OPEN_STATES = {"sent": "to be seen", "seen": "an answer or decision", "accepted": "to be done"}
 ACK_STATES = ("sent", "seen", "answered", "accepted", "declined", "done")
@@ -45,7 +51,7 @@ class SessionState:
 
     row: ClaimRow
     last_seen: datetime | None
-    seen_by: str  # `presence`, `commit`, `claim` or `` (what gave last_seen)
+    seen_by: str  # `presence`, `commit`, `transcript`, `claim` or `` (what gave last_seen)
     newest_commit_sha: str | None
     liveness: Liveness
 
@@ -121,8 +127,20 @@ class AddressBook:
 
 
 @dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two claim rows of different sessions, neither stale, whose Scope paths share a file.
+
+    `earlier` is the row higher on the scoreboard; `pairs` are (earlier's path, later's path).
+    """
+
+    earlier: SessionState
+    later: SessionState
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
-    """What every rule sees: the board, the configuration, now, and derived facts."""
+    """What every rule and page sees: the board, the configuration, now, and derived facts."""
 
     board: Board
     config: Config
@@ -131,8 +149,14 @@ class Context:
     book: AddressBook
     # session id -> the sorted times it showed a sign of life (claims, presence, its commits)
     seen_times: dict[str, tuple[datetime, ...]]
+    roster: Roster
+    tasks: TaskIndex
+    # every pair of claims the scope-overlap rule reports, in scoreboard order of the later row
+    overlaps: tuple[Overlap, ...]
     # session id -> the sorted times its claim row was removed (released or reaped), from git
     gone_times: dict[str, tuple[datetime, ...]] = field(default_factory=dict)
+    # every BASS activity row with its verdict (the bass-* rules and the Tasks page read it)
+    transitions: tuple[Transition, ...] = ()
 
     def session(self, session_id: str | None) -> SessionState | None:
         """The first claim row of `session_id`, if any."""
@@ -158,6 +182,21 @@ class Context:
             return Liveness.UNKNOWN
         return classify(moment - times[i - 1], self.config)
 
+    def overlaps_of(self, state: SessionState) -> list[tuple[str, SessionState]]:
+        """(own claimed path, the other session) for each path of `state` another claim shares,
+        once per pair, in scoreboard order of the other session."""
+        found: list[tuple[int, str, SessionState]] = []
+        order = {id(s): i for i, s in enumerate(self.sessions)}
+        for overlap in self.overlaps:
+            if overlap.earlier is state:
+                mine, other = [x for x, _ in overlap.pairs], overlap.later
+            elif overlap.later is state:
+                mine, other = [y for _, y in overlap.pairs], overlap.earlier
+            else:
+                continue
+            found.extend((order[id(other)], path, other) for path in dict.fromkeys(mine))
+        return [(path, other) for _, path, other in sorted(found, key=lambda f: (f[0], f[1]))]
+
     def present_between(self, session_id: str, start: datetime, end: datetime) -> bool:
         """True when the session was live or idle at some moment in [start, end]."""
         if self.liveness_at(session_id, start) in (Liveness.LIVE, Liveness.IDLE):
@@ -177,7 +216,13 @@ def classify(age: timedelta, config: Config) -> Liveness:
     return Liveness.STALE
 
 
-def _session_state(row: ClaimRow, board: Board, config: Config, now: datetime) -> SessionState:
+def _session_state(
+    row: ClaimRow,
+    board: Board,
+    config: Config,
+    now: datetime,
+    transcripts: dict[str, tuple[datetime, Any]] | None = None,
+) -> SessionState:
     candidates: list[tuple[datetime, str, str | None]] = []
     if row.presence is not None:
         candidates.append((row.presence.value, "presence", None))
@@ -186,6 +231,10 @@ def _session_state(row: ClaimRow, board: Board, config: Config, now: datetime) -
         commit = board.history.newest_by_session(row.session_id, since)
         if commit is not None:
             candidates.append((commit.at, "commit", commit.sha))
+        # The third signal: the newest line of a Claude Code session working for this row.
+        seen = (transcripts or {}).get(row.session_id)
+        if seen is not None and seen[0] <= now:
+            candidates.append((seen[0], "transcript", None))
     if row.claimed is not None:
         candidates.append((row.claimed.value, "claim", None))
     if not candidates:
@@ -196,11 +245,35 @@ def _session_state(row: ClaimRow, board: Board, config: Config, now: datetime) -
     return SessionState(row, best[0], best[1], sha, classify(now - best[0], config))
 
 
+def claim_overlaps(sessions: Sequence[SessionState]) -> tuple[Overlap, ...]:
+    """Every pair of rows of different sessions, neither stale, whose claimed paths overlap.
+
+    A row whose liveness is unknown (no timestamp at all) is not stale: its claim has not been
+    shown to lapse. One session's two rows are duplicate-claim's, not an overlap.
+    """
+    holding = [s for s in sessions if s.id is not None and s.liveness is not Liveness.STALE]
+    found: list[Overlap] = []
+    for j, later in enumerate(holding):
+        for earlier in holding[:j]:
+            if earlier.id == later.id:
+                continue
+            pairs = tuple(
+                (x, y) for x in earlier.row.paths for y in later.row.paths if overlaps(x, y)
+            )
+            if pairs:
+                found.append(Overlap(earlier, later, pairs))
+    return tuple(found)
+
+
 def build_context(
     board: Board, config: Config, now: datetime, agents: Iterable[str] = ()
 ) -> Context:
-    """Derive liveness, the address book and the signs of life of every session."""
-    sessions = tuple(_session_state(r, board, config, now) for r in board.scoreboard.rows)
+    """Derive liveness, the address book, the signs of life of every session, the roster, the
+    task index, the overlapping claims and the judged BASS transitions."""
+    transcripts = transcript_seen(board)
+    sessions = tuple(
+        _session_state(r, board, config, now, transcripts) for r in board.scoreboard.rows
+    )
     ids: set[str] = {r.session_id for r in board.scoreboard.rows if r.session_id}
     ids.update(c.session for c in board.history.commits if c.session)
     # Not the queue file names: a typo'd `to-sQ.md` must not make `to:sQ` a known session.
@@ -239,7 +312,19 @@ def build_context(
     book = AddressBook(frozenset(ids), names, known_agents, config.project_tag)
     times = {k: tuple(sorted(v)) for k, v in seen.items()}
     left = {k: tuple(sorted(v)) for k, v in gone.items()}
-    return Context(board, config, now, sessions, book, times, left)
+    return Context(
+        board,
+        config,
+        now,
+        sessions,
+        book,
+        times,
+        roster=Roster(board.agents),
+        tasks=TaskIndex(board.trackers),
+        overlaps=claim_overlaps(sessions),
+        gone_times=left,
+        transitions=tuple(bass_transitions(board)),
+    )
 
 
 def run_rules(ctx: Context, rules: Sequence[Rule]) -> tuple[Finding, ...]:
@@ -301,12 +386,3 @@ def waiting_on(message: Message) -> str | None:
     if message.status == "accepted":
         return OPEN_STATES["accepted"]
     return None
-
-
-def max_severity(findings: Iterable[Finding]) -> Severity | None:
-    """The highest severity among `findings`, or None when there are none."""
-    best: Severity | None = None
-    for f in findings:
-        if best is None or f.severity.rank > best.rank:
-            best = f.severity
-    return best

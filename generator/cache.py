@@ -1,20 +1,24 @@
 """The build caches, in one folder that is safe to delete: what reading git yielded up to a commit
-(the history cache), what each queue file parsed into (the read cache), the rendered message cards
-(the render cache) and the compiled page templates.
+(the history cache), what each queue file parsed into (the read cache) and the rendered message
+cards (the render cache). The compiled page templates are kept apart, in the user's own cache
+folder (`template_cache()`): they are code, the same for every repository.
 
 Every file has a header line naming its kind, the format, the key it was written for and the
 SHA-256 of the payload (or its signature, below), then the payload. A cache folder may come from anywhere (a restored CI
 cache, a checked-in folder): a file that is truncated, edited, from another format, kind or key is
 ignored and rewritten — never trusted. The history cache is JSON, never pickle or code, so loading
-it can never run code. The read, render and template caches are keyed by `code_version()` too, so
-a changed reader, template or library invalidates them.
+it can never run code. The read and render caches are keyed by `code_version()` too, so a
+changed reader, template or library invalidates them.
 
-The read, render and template caches are also signed (HMAC-SHA256) with a key that never leaves
-this user's own cache directory (`signing_key()`), and a file without a valid signature is parsed,
-rendered or compiled again: the render cache holds HTML that goes into the pages as it is, the read
-cache what the pages say a message is, and the template cache code (marshalled code objects for
-jinja2), so none of them may come from a file anyone else could have written. Only what this
+The read and render caches are also signed (HMAC-SHA256) with a key that never leaves this user's
+own cache directory (`signing_key()`), and a file without a valid signature is parsed or rendered
+again: the render cache holds HTML that goes into the pages as it is, the read cache what the pages
+say a message is, so neither may come from a file anyone else could have written. Only what this
 user's own statusboard wrote is used.
+
+A build may also use the caches read-only (`save=False` from `pipeline.build` down: `statusboard
+inbox`, which runs in a session-start hook): valid files are used and what is new is worked out in
+memory, but nothing is written — no cache file, no signing key, no template, no marker file.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from generator import __version__
 from generator.resources import templates_dir
 
 if TYPE_CHECKING:
+    import jinja2
+
     from generator.config import Config
 
 log = logging.getLogger(__name__)
@@ -97,30 +103,92 @@ def _hash_files(digest: Any, paths: list[Path]) -> None:
             digest.update(b"unreadable")
 
 
-def signing_key() -> bytes | None:
-    """This user's key for signing read and render cache files, created on first use; None
-    when there is no private place for one (then those caches are off).
-
-    It lives in the user's cache directory (`$XDG_CACHE_HOME/statusboard/`, else
-    `~/.cache/statusboard/`), not in the repository's cache folder: whoever can write a
-    repository's cache folder (a restored CI cache, a checked-in folder) cannot sign with it.
-    """
+def user_cache_dir() -> Path:
+    """This user's own statusboard folder: `$XDG_CACHE_HOME/statusboard/`, else
+    `~/.cache/statusboard/` (not a repository's cache folder, which others may write)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "statusboard" / "signing-key"
+    return Path(base) / "statusboard"
+
+
+def _private(info: os.stat_result) -> bool:
+    """Only this user may read or write it (Windows keeps a profile's cache private already)."""
+    private = os.name == "nt" or not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return private and mine
+
+
+def template_cache(save: bool = True) -> jinja2.BytecodeCache | None:
+    """Jinja2's own bytecode cache for the page templates, in `user_cache_dir()/templates/`;
+    None when that folder cannot be made private to this user (then templates are compiled on
+    every build, a tenth of a second). With `save=False` it is only read: a folder that does not
+    exist yet is not made, no file is deleted, and newly compiled templates are not stored.
+
+    Compiled templates are code that runs (marshalled code objects), so they are never kept in
+    a repository's cache folder, which a restored CI cache or a checkout may fill: only in a
+    folder no one else can write. File names carry `code_version()` (templates, the environment's
+    options in `render/pages/templating.py`, the jinja2 and Python versions); files of other versions are
+    deleted when the cache is opened, so the folder holds one set.
+    """
+    import jinja2
+
+    folder = user_cache_dir() / "templates"
+    prefix = f"__jinja2_{code_version()}_"
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(secrets.token_hex(32))
+        if save:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            return None
+        info = folder.stat()
+        if not stat.S_ISDIR(info.st_mode) or not _private(info):
+            log.info("template cache off: %s is not a private folder of this user", folder)
+            return None
+        for old in folder.glob("__jinja2_*") if save else ():
+            if not old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("template cache off: %s (%s)", folder, exc)
+        return None
+    if not save:
+        return _read_only_bytecode_cache()(str(folder), prefix + "%s.cache")
+    return jinja2.FileSystemBytecodeCache(str(folder), prefix + "%s.cache")
+
+
+def _read_only_bytecode_cache() -> type[jinja2.FileSystemBytecodeCache]:
+    import jinja2
+
+    class ReadOnly(jinja2.FileSystemBytecodeCache):
+        """Loads compiled templates, never stores them (a read-only build)."""
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            return None
+
+    return ReadOnly
+
+
+def signing_key(create: bool = True) -> bytes | None:
+    """This user's key for signing read and render cache files, created on first use; None
+    when there is no private place for one (then those caches are off). With `create=False` (a
+    read-only build) a missing key is not made: no file could have been signed without it.
+
+    It lives in the user's cache directory (`user_cache_dir()`), not in the repository's cache
+    folder: whoever can write a repository's cache folder (a restored CI cache, a checked-in
+    folder) cannot sign with it.
+    """
+    path = user_cache_dir() / "signing-key"
+    if not create and not path.exists():
+        return None
+    try:
+        if create:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as fh:
+                    fh.write(secrets.token_hex(32))
         info = path.stat()
-        # POSIX: only this user may read it (Windows keeps a profile's cache private already).
-        private = os.name == "nt" or not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
-        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if not stat.S_ISREG(info.st_mode) or not private or not mine:
+        if not stat.S_ISREG(info.st_mode) or not _private(info):
             log.info("read and render caches off: %s is not a private file of this user", path)
             return None
         key = path.read_text(encoding="ascii").strip()
@@ -240,7 +308,8 @@ class Store:
 
     `key` is what every file of the kind must have been written for (the code version, the
     options that shape the output); a file written for another key is ignored like a corrupt one.
-    With a `secret`, files are signed and a file without a valid signature is ignored too.
+    With a `secret`, files are signed and a file without a valid signature is ignored too. With
+    `save=False` the store is read-only: `save` and `prune` do nothing.
     """
 
     def __init__(
@@ -250,12 +319,15 @@ class Store:
         key: dict[str, Any],
         secret: bytes | None = None,
         suffix: str = ".json",
+        *,
+        save: bool = True,
     ) -> None:
         self.folder = folder
         self.kind = kind
         self.key = key
         self.secret = secret
         self.suffix = suffix
+        self.writable = save
         self.used: set[Path] = set()
 
     def path(self, name: str) -> Path:
@@ -285,12 +357,16 @@ class Store:
     def save(self, name: str, payload: bytes) -> None:
         path = self.path(name)
         self.used.add(path)
+        if not self.writable:
+            return
         header = {"kind": self.kind, "key": self.key, "name": name}
         _write(self.folder, path, header, payload, self.secret)
 
     def prune(self) -> None:
         """Delete the files of this kind that this build neither read nor wrote (a page or a
         queue file that is gone), so the folder does not grow without bound."""
+        if not self.writable:
+            return
         try:
             files = self.folder.glob(f"{self.kind}-*{self.suffix}")
             stale = [p for p in files if p not in self.used]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -136,7 +137,8 @@ class RepoBuilder:
     `commit` the pending edits. Each commit's sha is computed here exactly as git computes it, so a
     later commit's content may name an earlier one (a heartbeat's `· a1b2c3d`). The fast-import
     stream is spooled to a temporary file as commits are made, so memory stays small however long
-    the history, and `build` can run any number of times.
+    the history, and `build` can run any number of times; `streaming` feeds git instead, as the
+    commits are made.
     """
 
     def __init__(self) -> None:
@@ -149,6 +151,49 @@ class RepoBuilder:
         self._commits: list[CommitInfo] = []
         self._stream: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as we do
         self._stream.write(b"feature done\n")
+        self._importer: subprocess.Popen[bytes] | None = None  # `streaming`: git reads as we go
+        self._errors: IO[bytes] | None = None
+        self._into: tuple[Path, str] | None = None
+
+    @classmethod
+    def streaming(cls, dest: Path, branch: str = "main") -> RepoBuilder:
+        """A builder that feeds `git fast-import` in `dest` (absent or empty) while commits are
+        made, so no file ever holds the whole stream (a large board's is gigabytes: every commit
+        carries the whole text of each file it touches). `build(dest)` then finishes it, once."""
+        builder = cls()
+        builder._stream.close()
+        dest = _init_repo(Path(dest), branch)
+        builder._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        try:
+            builder._importer = subprocess.Popen(
+                ["git", "fast-import", "--quiet"],
+                cwd=dest,
+                env=_git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=builder._errors,
+            )
+        except FileNotFoundError as exc:
+            raise GitBuildError("git is not installed or not on PATH") from exc
+        assert builder._importer.stdin is not None
+        builder._stream = builder._importer.stdin
+        builder._into = (dest.resolve(), branch)
+        builder._emit(b"feature done\n")
+        return builder
+
+    def _emit(self, data: bytes) -> None:
+        try:
+            self._stream.write(data)
+        except BrokenPipeError as exc:  # fast-import stopped: say why
+            raise GitBuildError(f"git fast-import failed: {self._importer_errors()}") from exc
+
+    def _importer_errors(self) -> str:
+        if self._importer is not None:
+            self._importer.wait()
+        if self._errors is None:
+            return ""
+        self._errors.seek(0)
+        return self._errors.read().decode("utf-8", "replace").strip()
 
     # --- the work tree ---------------------------------------------------------------------
 
@@ -251,18 +296,20 @@ class RepoBuilder:
         body += b"author " + person + b"\ncommitter " + person + b"\n\n" + msg
         sha = hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()
 
-        out = self._stream
-        out.write(b"commit %s\nmark :%d\n" % (_SCRATCH_REF.encode(), len(self._commits) + 1))
-        out.write(b"author " + person + b"\ncommitter " + person + b"\n")
-        out.write(b"data %d\n" % len(msg) + msg + b"\n")
+        out = self._emit
+        out(b"commit %s\nmark :%d\n" % (_SCRATCH_REF.encode(), len(self._commits) + 1))
+        out(b"author " + person + b"\ncommitter " + person + b"\n")
+        out(b"data %d\n" % len(msg) + msg + b"\n")
         for path in self._pending:
             data = self._files.get(path)
             if data is None:
-                out.write(b"D " + _quote(path) + b"\n")
+                out(b"D " + _quote(path) + b"\n")
             else:
-                out.write(b"M 100644 inline " + _quote(path) + b"\n")
-                out.write(b"data %d\n" % len(data) + data + b"\n")
-        out.write(b"\n")
+                out(b"M 100644 inline " + _quote(path) + b"\n")
+                out(b"data %d\n" % len(data))
+                out(data)  # not concatenated: a large file is not copied once more
+                out(b"\n")
+        out(b"\n")
 
         info = CommitInfo(sha, text, at.astimezone(UTC), author, email, tuple(self._pending))
         self._commits.append(info)
@@ -321,13 +368,9 @@ class RepoBuilder:
             raise ValueError(f"uncommitted edits: {', '.join(self._pending)}")
         if not self._commits:
             raise ValueError("nothing to build: no commits recorded")
-        dest = Path(dest)
-        if dest.exists() and any(dest.iterdir()):
-            raise FileExistsError(f"{dest} exists and is not empty")
-        dest.mkdir(parents=True, exist_ok=True)
-        _run_git(["init", "-q", "-b", branch, "."], dest)
-        for key, value in _LOCAL_CONFIG:
-            _run_git(["config", key, value], dest)
+        if self._importer is not None:
+            return self._finish_stream(Path(dest), branch)
+        dest = _init_repo(Path(dest), branch)
         self._stream.flush()
         end = self._stream.tell()
         # Commits go to a scratch ref so one spooled stream serves any branch name; the tail
@@ -347,9 +390,34 @@ class RepoBuilder:
         _run_git(["reset", "-q", "--hard", branch], dest)
         return dest
 
+    def _finish_stream(self, dest: Path, branch: str) -> Path:
+        assert self._importer is not None
+        if self._into is None:
+            raise ValueError("a streaming builder builds once")
+        if (dest.resolve(), branch) != self._into:
+            raise ValueError(f"this builder streams into {self._into[0]} ({self._into[1]})")
+        self._emit(
+            f"reset refs/heads/{branch}\nfrom :{len(self._commits)}\n\n"
+            f"reset {_SCRATCH_REF}\nfrom {'0' * 40}\n\ndone\n".encode()
+        )
+        with contextlib.suppress(BrokenPipeError):
+            self._stream.close()
+        if self._importer.wait() != 0:
+            raise GitBuildError(f"git fast-import failed: {self._importer_errors()}")
+        self._into = None  # built: a second `build` finds the stream closed
+        _run_git(["reset", "-q", "--hard", branch], dest)
+        return dest
+
     def close(self) -> None:
-        """Drop the spooled stream; the builder cannot build afterwards."""
-        self._stream.close()
+        """Drop the spooled stream (or stop a streaming import); the builder cannot build
+        afterwards."""
+        if self._importer is not None and self._importer.poll() is None:
+            self._importer.kill()
+            self._importer.wait()
+        with contextlib.suppress(BrokenPipeError):
+            self._stream.close()
+        if self._errors is not None:
+            self._errors.close()
 
     def __enter__(self) -> Self:
         return self
@@ -377,6 +445,17 @@ class _ReadOnly(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+def _init_repo(dest: Path, branch: str) -> Path:
+    """An empty repository at `dest` (absent or empty) with the builder's local config."""
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} exists and is not empty")
+    dest.mkdir(parents=True, exist_ok=True)
+    _run_git(["init", "-q", "-b", branch, "."], dest)
+    for key, value in _LOCAL_CONFIG:
+        _run_git(["config", key, value], dest)
+    return dest
 
 
 def build_repo(dest: Path, commits: Iterable[CommitSpec], branch: str = "main") -> Path:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the records of coding agents' own files import this module
+    from generator.model_agents import AgentMail, ClaudeSession
+    from generator.model_docs import RepoDocs
 
 
 class Severity(StrEnum):
@@ -141,12 +146,27 @@ class ClaimSpan:
 
     session: str
     label: str  # `sA · Sintra` as the row named itself last
-    added: Commit
+    added: Commit  # a shallow clone's boundary commit for a row already there (history.boundary)
     removed: Commit | None  # None: the row is still there at the built revision
     claimed: datetime | None  # the Claimed cell when the row was added
     beats: tuple[PresenceBeat, ...]  # every Presence value, the first included
     scopes: tuple[tuple[Commit, tuple[str, ...]], ...]  # the claimed paths from each change
     name: str | None = None  # the display name the row gave last
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySecret:
+    """A credential in a version of a blackboard file that HEAD no longer holds (git still does).
+
+    Only the kind and a masked prefix are kept, never the value: `line` (None: in the file's
+    name) is the line in the version `commit` wrote, the first that held this value.
+    """
+
+    path: str
+    line: int | None
+    kind: str
+    shown: str
+    commit: Commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +182,11 @@ class History:
     claims: tuple[ClaimSpan, ...] = ()
     blackboard: tuple[str, ...] = ()  # the paths walked: the scoreboard, then the queue folder
     scoreboard_since: datetime | None = None  # when the scoreboard file first appeared
+    # A shallow clone: its boundary commits (parents not fetched) are read as the starting state,
+    # never as a change; the history before them, and what the rules would see in it, is missing.
+    shallow: bool = False
+    boundary: tuple[str, ...] = ()  # the boundary commits reachable from HEAD, sorted
+    secrets: tuple[HistorySecret, ...] = ()  # credentials only the blackboard's history holds
 
     def newest_by_session(self, session: str, since: datetime | None = None) -> Commit | None:
         """The newest `[session]` commit, optionally only those at or after `since`."""
@@ -292,6 +317,32 @@ class TaskComment:
 
 
 @dataclass(frozen=True, slots=True)
+class Criterion:
+    """One checkbox of a Backlog.md task's Acceptance Criteria or Definition of Done."""
+
+    kind: str  # `acceptance` or `done` (Definition of Done)
+    index: int  # `#3` as written, else its position
+    checked: bool
+    text: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEdge:
+    """A typed link from a task to another (beads `dependencies[]`, Backlog.md `parent_task_id`).
+
+    `type` is as written (`blocks`, `parent-child`, `waits-for`, `related`, …, unknown ones
+    kept); `external`: the target is not in this export and the export is known to be partial
+    (ephemeral wisps, another rig's prefix), so it is shown as such and never judged.
+    """
+
+    type: str
+    target: str
+    line: int | None
+    external: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class TaskChange:
     """One row of a BASS activity log: `agent` moved task `task_id` from `before` to `after`."""
 
@@ -306,10 +357,11 @@ class TaskChange:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One task of a tracker export (Riff, BASS) or a Backlog.md file; unreadable fields stay empty."""
+    """One task of a tracker export (Riff, BASS, beads) or a Backlog.md file; unreadable fields
+    stay empty."""
 
     source: SourceRef
-    tracker: str  # `riff`, `bass` or `backlog`
+    tracker: str  # `riff`, `bass`, `backlog` or `beads`
     id: str
     title: str
     status: str  # as written
@@ -328,6 +380,21 @@ class Task:
     comments: tuple[TaskComment, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()  # the line of each field as written (`deps`, …)
     span: tuple[int, int] | None = None  # first and last line of the task as written
+    # Backlog.md and beads (readers/backlog.py, readers/beads.py); empty for the others.
+    state: str | None = None  # the board column the tracker itself implies (config, folder)
+    priority: str | None = None  # `high`, `P1`, as written or normalised by the tracker
+    milestone: str | None = None
+    parent: str | None = None  # parent task id (Backlog.md `parent_task_id`, beads `parent`)
+    folder: str | None = None  # Backlog.md: `tasks`, `completed`, `drafts` or `archive`
+    owner: str | None = None  # beads `owner` (the human behind the assignee)
+    closed: Stamp | None = None  # beads `closed_at`
+    close_reason: str = ""  # beads `close_reason`
+    sections: tuple[tuple[str, str], ...] = ()  # (title, markdown): Description, Notes, …
+    criteria: tuple[Criterion, ...] = ()
+    edges: tuple[TaskEdge, ...] = ()  # every typed link; `deps` holds the blocking ones
+    agent_state: str | None = None  # beads agent beads: `idle`, `working`, …
+    last_seen: Stamp | None = None  # beads `last_activity` of an agent bead
+    extra: tuple[tuple[str, str], ...] = ()  # other fields as written (JSON text), kept
 
     def line_of(self, key: str) -> int | None:
         """The line of field `key`, else the task's own line."""
@@ -345,13 +412,20 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class Tracker:
-    """One tracker source: a Riff or BASS export file, or a Backlog.md folder."""
+    """One tracker source: a Riff, BASS or beads export file, or a Backlog.md folder."""
 
-    kind: str  # `riff`, `bass` or `backlog`
+    kind: str  # `riff`, `bass`, `backlog` or `beads`
     path: str
     tasks: tuple[Task, ...] = ()
     activity: tuple[TaskChange, ...] = ()  # BASS only
     unparsed: tuple[RawBlock, ...] = ()  # what could not be read, verbatim
+    statuses: tuple[str, ...] = ()  # Backlog.md: the configured statuses, in board order
+    prefix: str | None = None  # Backlog.md `task_prefix`; beads: the export's id prefix
+    ignored: tuple[str, ...] = ()  # files of the folder that are no task by the tracker's naming
+    partial: str = ""  # why the export is known to hold only part of the tracker (beads)
+    config_path: str | None = None  # Backlog.md `config.yml`, when read
+    # Backlog.md `milestones/m-*.md`: (id, title, path) of each, for the `milestone:` of a task
+    milestones: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +523,9 @@ class Board:
     calls: tuple[AgentCall, ...] = ()  # from transcripts and playbooks
     call_sources: tuple[str, ...] = ()  # transcripts and playbooks read, in order
     chats: tuple[Chat, ...] = ()  # Telegram exports
+    claude_sessions: tuple[ClaudeSession, ...] = ()  # Claude Code transcripts (model_agents.py)
+    mail: AgentMail | None = None  # an MCP Agent Mail archive, when one was found
+    docs: RepoDocs | None = None  # the repository's own Diátaxis documents (model_docs.py)
 
     @property
     def messages(self) -> tuple[Message, ...]:
@@ -457,6 +534,22 @@ class Board:
     @property
     def tasks(self) -> tuple[Task, ...]:
         return tuple(t for tr in self.trackers for t in tr.tasks)
+
+    @property
+    def has_sources(self) -> bool:
+        """Whether any board source was found (or reported unreadable): False for a repository
+        that has no blackboard at all, most often the wrong folder."""
+        return bool(
+            self.scoreboard.exists
+            or self.queues
+            or self.trackers
+            or self.roster_path
+            or self.call_sources
+            or self.chats
+            or self.claude_sessions
+            or self.mail is not None
+            or self.problems
+        )
 
 
 # --- analysis results --------------------------------------------------------------------------

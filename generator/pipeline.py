@@ -2,78 +2,53 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from generator import rules as rule_registry
-from generator.analysis import Context, build_context, run_rules
+from generator.analysis import build_context, run_rules
+from generator.collector import collector_paused
 from generator.config import Config
-from generator.model import Board, Finding
-from generator.progress import Progress
+from generator.model import Board, History
+from generator.progress import Progress, plural
+from generator.result import Result
 from generator.rules.base import Rule
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """Everything the renderers need: the board, the derived facts, the findings."""
+def read(
+    repo: Path, config: Config, progress: Progress | None = None, *, save_cache: bool = True
+) -> Board:
+    """Read every board source of `repo` (and its git history) into the frozen model.
 
-    board: Board
-    context: Context
-    findings: tuple[Finding, ...]
-    rules: tuple[Rule, ...]
-
-    @property
-    def config(self) -> Config:
-        return self.context.config
-
-    @property
-    def now(self) -> datetime:
-        return self.context.now
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run a build (read → analyse → render) with the cyclic garbage collector paused.
-
-    A build makes millions of small objects (commits, trails, messages, views) that nearly all
-    live until it ends. The collector would walk every one of them again each time the heap grew
-    by a quarter, finding next to nothing: a third of a rebuild's time on a large board. Memory is
-    still freed by reference counting as usual; the rare cycle waits for the collector's return.
+    `save_cache=False` uses the history and read caches where they are valid but writes nothing
+    (neither cache files nor the signing key): a read-only run, as `statusboard inbox` is.
     """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@contextmanager
-def collector_running() -> Iterator[None]:
-    """Inside `collector_paused`: let the collector run for a while (mkdocs, whose own garbage
-    has cycles, builds the site's HTML here)."""
-    if gc.isenabled():
-        yield
-        return
-    gc.enable()
-    try:
-        yield
-    finally:
-        gc.disable()
-
-
-def read(repo: Path, config: Config, progress: Progress | None = None) -> Board:
-    """Read every board source of `repo` (and its git history) into the frozen model."""
     from generator.readers import read_board
+    from generator.readers.history import read_history
 
-    with (progress or Progress.quiet()).stage("read"):
-        return read_board(repo, config)
+    progress = progress or Progress.quiet()
+
+    def walk() -> tuple[History, float]:
+        start = time.perf_counter()
+        return read_history(repo, config, save=save_cache), time.perf_counter() - start
+
+    # The history walk waits on git most of the time: it runs while the files are read.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
+    walking = pool.submit(walk)
+    pool.shutdown(wait=False)
+    with progress.stage("read") as stage:
+        board = read_board(repo, config, history=History(), save_cache=save_cache)
+        stage.count(plural(len(board.sources), "file"))
+        stage.count(plural(len(board.messages), "message"))
+    with progress.stage("history") as stage:
+        history, seconds = walking.result()
+        stage.count(plural(len(history.commits), "commit"))
+        stage.took(seconds)
+    return replace(board, history=history)
 
 
 def analyse(
@@ -84,14 +59,50 @@ def analyse(
     progress: Progress | None = None,
 ) -> Result:
     """Derive liveness and threads, and run the lint rules."""
-    with (progress or Progress.quiet()).stage("analyse"):
+    with (progress or Progress.quiet()).stage("analyse") as stage:
         selected = tuple(rules) if rules is not None else rule_registry.RULES
         context = build_context(board, config, now, agents=(a.id for a in board.agents))
-        return Result(board, context, run_rules(context, selected), selected)
+        findings = run_rules(context, selected)
+        stage.count(plural(len(context.sessions), "session"))
+        stage.count(plural(len(findings), "finding"))
+        return Result(board, context, findings, selected)
 
 
-def render(result: Result, out: Path, progress: Progress | None = None) -> Path:
-    """Write the static site and the machine outputs into `out`; returns `out`."""
+def render(
+    result: Result, out: Path, progress: Progress | None = None, *, save_cache: bool = True
+) -> Path:
+    """Write the static site and the machine outputs into `out`; returns `out`. With
+    `save_cache=False` the render cache is used where valid, and not written."""
     from generator.render.site import render_site
 
-    return render_site(result, out, progress or Progress.quiet())
+    return render_site(result, out, progress or Progress.quiet(), save_cache=save_cache)
+
+
+def build(
+    repo: Path,
+    config: Config,
+    now: datetime,
+    out: Path | None = None,
+    *,
+    rules: Sequence[Rule] | None = None,
+    progress: Progress | None = None,
+    mkdocs_project: Path | None = None,
+    save_cache: bool = True,
+) -> Result:
+    """The whole run, top to bottom: read → analyse → render (when `out` is given).
+
+    Every entry point calls this: `statusboard build`/`lint`/`demo`/`serve`/`inbox`, the mkdocs
+    plugin and the benchmark. Without `out` nothing is written but the caches (that is `lint`);
+    with `save_cache=False` not even those: valid caches are read, new commits and changed files
+    are worked out in memory, and no file is written (that is `inbox`, a session-start hook).
+    """
+    with collector_paused():
+        board = read(repo, config, progress, save_cache=save_cache)
+        result = analyse(board, config, now, rules, progress)
+        if out is not None:
+            render(result, out, progress, save_cache=save_cache)
+        if mkdocs_project is not None:
+            from generator.render.site import export_project
+
+            export_project(result, mkdocs_project)
+    return result

@@ -76,3 +76,20 @@ def human_age(delta: timedelta) -> str:
         return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
     days, hours = divmod(hours, 24)
     return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+
+
+def since_age(delta: timedelta) -> str:
+    """How long something has waited, for people: `human_age`, or `in the future (2 h ahead)`
+    when it is dated after now (a wait is never negative; the `future-timestamp` rule says why)."""
+    if delta.total_seconds() >= 0:
+        return human_age(delta)
+    return f"in the future ({human_age(-delta)} ahead)"
+
+
+def clock_minutes(text: str) -> int | None:
+    """`08:30` as minutes since midnight; None when it is not a time of day."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        return None
+    value = int(hours) * 60 + int(minutes)
+    return value if int(hours) <= 24 and int(minutes) < 60 and value <= 24 * 60 else None

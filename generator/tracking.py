@@ -2,6 +2,7 @@
 
 Pure functions of the read board: task references and lookups, state categories, the BASS
 transition table, roster lookups, and the DND clock. Nothing here reads files or writes output.
+The analysis builds the one `TaskIndex` and `Roster` of a run (`Context.tasks`, `Context.roster`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator.analysis import AddressBook, Resolved
-from generator.config import Config, clock_minutes
 from generator.model import Agent, AgentCall, Board, CallValue, Task, TaskChange, Tracker
-from generator.timeutil import canonical
+from generator.readers.backlog import backlog_id_key
+from generator.timeutil import canonical, clock_minutes
 
-TRACKER_TITLES = {"riff": "Riff", "bass": "BASS", "backlog": "Backlog.md"}
+if TYPE_CHECKING:
+    # Only for annotations: the analysis builds its Context from this module's TaskIndex and
+    # Roster, and the configuration checks rule names against the rules, which import this.
+    from generator.analysis import AddressBook, Resolved
+    from generator.config import Config
+
+TRACKER_TITLES = {"riff": "Riff", "bass": "BASS", "backlog": "Backlog.md", "beads": "beads"}
 # Columns of the task board, in order; each tracker's own states map onto them.
 CATEGORIES = ("todo", "in_progress", "review", "blocked", "done", "other")
 CATEGORY_TITLES = {
@@ -42,6 +49,7 @@ _CATEGORY_WORDS = {
         "working",
         "claimed",
         "ongoing",
+        "hooked",
     ),
     "review": ("review", "in review", "needs review", "qa", "testing", "verify"),
     "blocked": ("blocked", "on hold", "waiting", "stuck"),
@@ -57,6 +65,10 @@ _CATEGORY_WORDS = {
         "cancelled",
         "canceled",
         "wontfix",
+        "won't fix",
+        "wont fix",
+        "won't do",
+        "wont do",
     ),
 }
 _WORD_CATEGORY = {w: c for c, words in _CATEGORY_WORDS.items() for w in words}
@@ -104,36 +116,98 @@ def _norm_id(value: str) -> str:
 
 
 class TaskIndex:
-    """Every task of the board, found by tracker and id."""
+    """Every task of the board, found by tracker and id.
+
+    Backlog.md ids compare as Backlog.md compares them (`backlog_id_key`: case, zero padding, a
+    bare number takes the task prefix), and a legacy `task-12` finds `BACK-12` when the project
+    renamed its prefix. Ids with a tracker's own prefix (`BACK-12`, beads `bd-a3f8`) are found
+    in free text too (`in_text`).
+    """
 
     def __init__(self, trackers: Sequence[Tracker]) -> None:
         self.trackers = tuple(trackers)
         self._by: dict[tuple[str, str], Task] = {}
+        self._prefix: dict[str, str] = {}
+        prefixes: set[str] = set()
         for tracker in trackers:
+            if tracker.kind == "backlog":
+                self._prefix["backlog"] = tracker.prefix or "task"
+                prefixes.update({(tracker.prefix or "task").lower(), "draft"})
             for task in tracker.tasks:
                 if task.id:
-                    self._by.setdefault((tracker.kind, _norm_id(task.id)), task)
+                    self._by.setdefault((tracker.kind, self._key(tracker.kind, task.id)), task)
+                    if tracker.kind == "beads" and "-" in task.id:
+                        prefixes.add(task.id.split("-", 1)[0].lower())
+        prefixes.discard("task")  # `task-12` is read by the fixed pattern already
+        self._own = (
+            re.compile(
+                r"(?<![\w/.-])(?:" + "|".join(re.escape(p) for p in sorted(prefixes)) + r")"
+                r"-[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?",
+                re.IGNORECASE,
+            )
+            if prefixes
+            else None
+        )
+
+    def _key(self, kind: str, task_id: str) -> str:
+        if kind == "backlog":
+            return backlog_id_key(task_id.lstrip("#"), self._prefix.get("backlog", "task"))
+        return _norm_id(task_id)
 
     def get(self, tracker: str | None, task_id: str) -> Task | None:
         """The task `task_id` of `tracker` (any tracker, Riff first, when None)."""
-        kinds = (tracker,) if tracker else ("riff", "bass", "backlog")
+        kinds = (tracker,) if tracker else ("riff", "bass", "backlog", "beads")
         for kind in kinds:
-            task = self._by.get((kind, _norm_id(task_id)))
+            task = self._by.get((kind, self._key(kind, task_id)))
+            if task is None and kind == "backlog":
+                task = self._legacy(task_id)
             if task is not None:
                 return task
         return None
+
+    def _legacy(self, task_id: str) -> Task | None:
+        """`task-12` in a project whose prefix is now `back`: the ids before the rename."""
+        prefix = self._prefix.get("backlog", "task")
+        m = re.match(r"^task-(\d+(?:\.\d+)*)$", task_id.strip(), re.IGNORECASE)
+        if m is None or prefix.lower() == "task":
+            return None
+        return self._by.get(("backlog", backlog_id_key(m[1], prefix)))
 
     def find(self, ref: TaskRef) -> Task | None:
         return self.get(ref.tracker, ref.id)
 
     def in_text(self, text: str) -> list[Task]:
         """The tasks `text` refers to, each once, in order."""
+        found: list[tuple[int, Task]] = []
+        for m in _REF.finditer(text or ""):
+            refs = task_refs(m.group(0)) if not _NOT_TASK.search((text or "")[: m.start()]) else []
+            task = self.find(refs[0]) if refs else None
+            if task is not None:
+                found.append((m.start(), task))
+        if self._own is not None:
+            for m in self._own.finditer(text or ""):
+                task = self._own_id(m.group(0))
+                if task is not None:
+                    found.append((m.start(), task))
         out: list[Task] = []
-        for ref in task_refs(text):
-            task = self.find(ref)
-            if task is not None and task not in out:
+        for _, task in sorted(found, key=lambda pt: pt[0]):
+            if all(task is not t for t in out):
                 out.append(task)
         return out
+
+    def _own_id(self, written: str) -> Task | None:
+        """The longest leading part of `bd-a3f8.1-fix` that is a Backlog.md or beads id."""
+        candidate = written
+        while candidate:
+            for kind in ("backlog", "beads"):
+                task = self._by.get((kind, self._key(kind, candidate)))
+                if task is not None:
+                    return task
+            cut = max(candidate.rfind("-"), candidate.rfind("."))
+            if cut <= 0:
+                return None
+            candidate = candidate[:cut]
+        return None
 
     def dependency(self, task: Task, dep: str) -> Task | None:
         """What one entry of `task.deps` names: a task of the same tracker, or a written ref."""
@@ -148,12 +222,13 @@ def owner(book: AddressBook, assignee: str) -> Resolved:
     return book.resolve(assignee.strip().lstrip("@"))
 
 
-def task_index(board: Board) -> TaskIndex:
-    return TaskIndex(board.trackers)
-
-
 def category(task: Task) -> str:
-    """The board column of a task's state: todo, in_progress, review, blocked, done or other."""
+    """The board column of a task's state: todo, in_progress, review, blocked, done or other.
+
+    A tracker that says itself where a task belongs (Backlog.md's folders and configured status
+    order, beads' fixed statuses) decides; otherwise the words of the status do."""
+    if task.state:
+        return task.state
     key = " ".join(task.status.strip().lower().replace("_", " ").replace("-", " ").split())
     return _WORD_CATEGORY.get(key, "other")
 
@@ -164,6 +239,8 @@ def task_label(task: Task) -> str:
         return f"Riff #{task.id}" if task.id else "a Riff task without id"
     if task.tracker == "bass":
         return f"BASS {task.id}" if task.id else "a BASS task without id"
+    if task.tracker == "beads":
+        return f"beads {task.id}" if task.id else "a beads issue without id"
     return f"Backlog.md {task.id}" if task.id else "a Backlog.md task without id"
 
 
@@ -182,7 +259,7 @@ def is_handoff(task: Task) -> bool:
 
 def last_activity(task: Task, changes: Iterable[TaskChange] = ()) -> datetime | None:
     """The newest sign that anyone touched the task: updates, comments, activity rows."""
-    times = [s.value for s in (task.created, task.updated) if s is not None]
+    times = [s.value for s in (task.created, task.updated, task.last_seen) if s is not None]
     times += [c.at.value for c in task.comments if c.at is not None]
     times += [c.at.value for c in changes if c.at is not None]
     return max(times) if times else None
@@ -392,10 +469,6 @@ class Roster:
         if found or any(a.role for a in self.agents):
             return found
         return tuple(a for a in self.agents if a.id == "main")
-
-
-def roster(board: Board) -> Roster:
-    return Roster(board.agents)
 
 
 def may_sign_off(who: str, config: Config, team: Roster) -> bool:

@@ -22,7 +22,7 @@ from generator.model import (
     SourceRef,
     Stamp,
 )
-from generator.pipeline import Result
+from generator.result import Result
 from generator.rules.base import Rule
 from generator.timeutil import canonical
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from generator.analysis import AddressKind, Liveness, build_context
@@ -106,3 +107,35 @@ def test_address_resolution() -> None:
     assert book.resolve("xx:sA").kind is AddressKind.UNKNOWN  # another project's session
     assert book.resolve("sQ").kind is AddressKind.UNKNOWN
     assert book.resolve("").kind is AddressKind.UNKNOWN
+
+
+def test_overlapping_claims_are_worked_out_once_for_rule_and_page() -> None:
+    """Non-stale rows of different sessions whose paths share a file; each pair once, in order."""
+
+    def claim(sid: str, presence: str | None, line: int, *paths: str) -> ClaimRow:
+        base = row(sid, sid, "2026-05-31T08:00Z", presence, line)
+        return replace(base, paths=paths, claimed=base.claimed if presence else None)
+
+    rows = [
+        claim("sA", "2026-05-31T15:50Z", 3, "services/**", "web/a.tsx"),
+        claim("sB", "2026-05-31T15:50Z", 4, "services/pay/retry.py", "web/*.tsx"),
+        claim("sA", "2026-05-31T15:50Z", 5, "services/x.py"),  # sA's second row: duplicate-claim's
+        claim("sC", "2026-05-29T08:00Z", 6, "services/old.py"),  # stale: its claim has lapsed
+        claim("sD", None, 7, "web/a.tsx"),  # no time at all: not shown to lapse, still holds
+    ]
+    ctx = build_context(board(rows, []), Config(), NOW)
+    assert ctx.sessions[4].liveness is Liveness.UNKNOWN
+    assert [
+        (o.earlier.row.source.line, o.later.row.source.line, o.pairs) for o in ctx.overlaps
+    ] == [
+        (3, 4, (("services/**", "services/pay/retry.py"), ("web/a.tsx", "web/*.tsx"))),
+        (3, 7, (("web/a.tsx", "web/a.tsx"),)),
+        (4, 7, (("web/*.tsx", "web/a.tsx"),)),
+    ]
+    first = ctx.sessions[0]
+    assert ctx.overlaps_of(first) == [
+        ("services/**", ctx.sessions[1]),
+        ("web/a.tsx", ctx.sessions[1]),
+        ("web/a.tsx", ctx.sessions[4]),
+    ]
+    assert ctx.overlaps_of(ctx.sessions[3]) == []  # the stale row overlaps nobody

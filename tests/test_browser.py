@@ -9,7 +9,6 @@ test-artifacts/screenshots/ (or STATUSBOARD_SCREENSHOTS).
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 from generator.cli import main
-from generator.serve import _server
+from generator.serve import SiteServer, bind
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = datetime(2026, 6, 5, 12, 0, tzinfo=UTC)
@@ -72,9 +71,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def _serve(folder: Path) -> tuple[SiteServer, str]:
     """The site on 127.0.0.1, on a free port, by the server `statusboard serve` uses."""
-    server = _server(folder, 0)
+    server = bind(folder, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"
 
@@ -353,3 +352,164 @@ def test_the_error_check_fails_when_a_script_throws(
     watched.page.goto(url + "scoreboard.html")
     watched.page.wait_for_load_state("networkidle")
     assert any(p.startswith("script error") for p in watched.problems), watched.problems
+
+
+# --- no third-party request, and hostile text stays text (issue 8) -------------------------------
+
+# The pages a reader opens, on a demo board with a repository URL configured and a message whose
+# body embeds an external image: none may make a request beyond the site's own host.
+PRIVATE_PAGES = (
+    "index.html",
+    "scoreboard.html",
+    "inboxes/sA.html",
+    "tasks/index.html",
+    "agents.html",
+    "lint/index.html",
+    "docs/index.html",
+    "rules/stale-claim.html",
+)
+PIXEL = "https://tracker.example/pixel.gif"
+
+
+@pytest.fixture(scope="module")
+def private_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    from generator.demo.builder import build_demo_repo
+    from tests.conftest import GitRepo
+
+    root = tmp_path_factory.mktemp("private")
+    repo_root = build_demo_repo(root / "repo", BUILD)
+    repo = GitRepo(repo_root)  # (re-initialising a repository keeps its history)
+    config = (repo_root / "statusboard.toml").read_text(encoding="utf-8")
+    assert "[site]\n" in config
+    repo.write(
+        "statusboard.toml",
+        config.replace("[site]\n", '[site]\nrepo_url = "https://github.com/acme/po-platform"\n'),
+    )
+    repo.append(
+        "docs/ai/sessions/queue/to-sA.md",
+        "\n## 2026-06-05T11:30Z · from:sB · to:sA · type:info · status:sent\n\n"
+        f"The chart: ![build times]({PIXEL})\n",
+    )
+    repo.commit("[sB] a message with an image", at=BUILD - timedelta(minutes=20), author="sB")
+    out = root / "site"
+    assert main(["build", str(repo_root), "-o", str(out), "--now", BUILD_ARG]) in (0, 1)
+    server, url = _serve(out)
+    yield out, url
+    server.shutdown()
+    server.server_close()
+
+
+def requests_of(context: Any, url: str, pages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Every request each page makes (load, scripts, network idle), by page."""
+    seen: dict[str, list[str]] = {}
+    for path in pages:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r, into=requests: into.append(r.url))
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)  # a widget may ask for its data only after load
+        page.close()
+        seen[path] = requests
+    return seen
+
+
+def _foreign(seen: dict[str, list[str]]) -> list[str]:
+    return [
+        f"{path}: {u}"
+        for path, urls in seen.items()
+        for u in urls
+        if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname != "127.0.0.1"
+    ]
+
+
+def _offline_context(browser: Any) -> Any:
+    """A context in which a request to another host is recorded but never leaves the machine."""
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort(),
+    )
+    return context
+
+
+def test_no_page_makes_a_third_party_request(browser: Any, private_site: tuple[Path, str]) -> None:
+    site, url = private_site
+    inbox = (site / "inboxes" / "sA.html").read_text(encoding="utf-8")
+    assert PIXEL in inbox, "the message with the image is not on the inbox page"
+    assert "github.com/acme/po-platform" in (site / "index.html").read_text(encoding="utf-8")
+    context = _offline_context(browser)
+    try:
+        seen = requests_of(context, url, PRIVATE_PAGES)
+    finally:
+        context.close()
+    assert all(seen[p] for p in PRIVATE_PAGES), "a page made no request at all: nothing recorded"
+    assert _foreign(seen) == []
+
+
+def test_the_request_check_catches_an_embedded_image(
+    browser: Any, private_site: tuple[Path, str], tmp_path: Path
+) -> None:
+    site, _ = private_site
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "inboxes" / "sA.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</article>", f'<img src="{PIXEL}"></article>', 1), "utf-8")
+    server, url = _serve(copy)
+    context = _offline_context(browser)
+    try:
+        assert _foreign(requests_of(context, url, ("inboxes/sA.html",))) == [
+            f"inboxes/sA.html: {PIXEL}"
+        ]
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.conftest import GitRepo
+    from tests.test_text_safety import write_hostile_board
+
+    root = tmp_path_factory.mktemp("hostile-browser")
+    (root / "repo").mkdir()
+    repo = GitRepo(root / "repo")
+    write_hostile_board(repo, samples=False)
+    out = root / "site"
+    assert main(["build", str(repo.root), "-o", str(out), "--now", BUILD_ARG]) in (0, 1)
+    server, url = _serve(out)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "page_path", ["index.html", "scoreboard.html", "inboxes/sA.html", "lint/index.html", "404.html"]
+)
+def test_hostile_text_never_runs(browser: Any, hostile_site: str, page_path: str) -> None:
+    from tests.test_text_safety import TITLE
+
+    context = _offline_context(browser)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    try:
+        page = context.new_page()
+        page.on("dialog", on_dialog)
+        page.goto(hostile_site + page_path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("typeof window.sbPwned") == "undefined"
+        assert page.locator("sbevil").count() == 0
+        assert page.locator("img[src='x']").count() == 0
+        # The title is there, as text: in the tab and in the header.
+        assert "<script>window.sbPwned=1;alert(1)</script>" in page.title()
+        assert "<sbevil>x</sbevil>" in page.locator(".md-header__topic").first.inner_text()
+        assert TITLE.splitlines()[0][:30] in page.title()
+    finally:
+        context.close()
+    assert dialogs == []

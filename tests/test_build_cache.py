@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator import pipeline
-from generator.cache import Store, _code_digest, signing_key
+from generator.cache import Store, _code_digest, signing_key, template_cache, user_cache_dir
 from generator.cli import main
 from generator.config import Config, load_config
 from generator.demo.builder import build_demo_repo
@@ -66,6 +65,10 @@ def cache_files(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / CACHE).glob("*-*.*"))}
 
 
+def compiled_templates() -> list[Path]:
+    return sorted((user_cache_dir() / "templates").glob("__jinja2_*.cache"))
+
+
 def outputs(root: Path, now: str, *, cache: bool = True) -> dict[str, str]:
     """Every page and machine output as `build` makes them (mkdocs aside), with or without the
     caches."""
@@ -88,7 +91,8 @@ def test_cached_builds_are_byte_identical_to_uncached_ones(demo: GitRepo, tmp_pa
 
     assert build("cold", NOW) == plain
     cold = cache_files(demo.root)
-    assert {name.split("-")[0] for name in cold} == {"history", "read", "render", "template"}
+    assert {name.split("-")[0] for name in cold} == {"history", "read", "render"}
+    assert compiled_templates()  # the user's own folder: compiled templates are code
 
     assert build("warm", NOW) == plain
     assert cache_files(demo.root) == cold  # every card and queue file came from the cache
@@ -153,8 +157,6 @@ def damage(path: Path, how: str) -> None:
             for fragment in fragments.values():
                 fragment[0] = "<script>x</script>" + fragment[0]
             forged = _encode_fragments(fragments)
-        elif header["kind"] == "template":  # code that would run if it were trusted
-            forged = marshal.dumps(compile("raise SystemExit('forged code ran')", "t", "exec"))
         else:
             data = json.loads(payload)
             data["recipient"] = "<script>x</script>"
@@ -168,7 +170,7 @@ def test_a_damaged_or_forged_cache_is_rebuilt_never_trusted(demo: GitRepo, how: 
     expected = outputs(demo.root, NOW, cache=False)
     assert outputs(demo.root, NOW) == expected
     files = sorted(p for p in (demo.root / CACHE).glob("*-*.*") if p.name[:2] in ("re", "te"))
-    assert {p.name.split("-")[0] for p in files} == {"read", "render", "template"}
+    assert {p.name.split("-")[0] for p in files} == {"read", "render"}
     for path in files:
         damage(path, how)
     damaged = {p.name: p.read_bytes() for p in files}
@@ -271,3 +273,22 @@ def test_card_keys_name_every_field_of_a_trail_event() -> None:
 
     names = [f.name for f in fields(MessageEvent)]
     assert names == ["kind", "commit", "state", "before", "by", "at", "detail"]
+
+
+def test_compiled_templates_live_only_in_a_private_user_folder(
+    demo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    expected = outputs(demo.root, NOW, cache=False)
+    assert not compiled_templates()  # --no-cache compiles without keeping anything
+    assert outputs(demo.root, NOW) == expected
+    kept = compiled_templates()
+    assert kept and not list((demo.root / CACHE).glob("template*"))
+    old = kept[0].with_name("__jinja2_0123_old.cache")  # another version's: pruned
+    old.write_bytes(b"stale")
+    assert outputs(demo.root, NOW) == expected
+    assert compiled_templates() == kept
+
+    (user_cache_dir() / "templates").chmod(0o777)  # anyone could plant code there: not used
+    assert template_cache() is None
+    assert outputs(demo.root, NOW) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +56,7 @@ def test_lint_findings_exit_1_with_path_line(
 ) -> None:
     assert main(["lint", str(broken_board), "--now", NOW]) == 1
     out = capsys.readouterr().out
-    assert "docs/ai/sessions/queue/to-sA.md:8: message-parse " in out
+    assert "docs/ai/sessions/queue/to-sA.md:8: error message-parse " in out
 
 
 def test_fail_on_never_and_info(broken_board: Path) -> None:
@@ -136,8 +137,110 @@ def test_build_writes_site_and_outputs(
     assert "built" in capsys.readouterr().out
 
 
-def test_not_a_git_repository_still_builds(tmp_path: Path) -> None:
+def test_a_folder_in_no_repository_is_an_error_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     board = tmp_path / "plain"
     (board / "docs/ai/sessions").mkdir(parents=True)
     (board / "docs/ai/sessions/active.md").write_text(SCOREBOARD, encoding="utf-8")
-    assert main(["lint", str(board), "--now", NOW, "--fail-on", "never"]) == 0
+    for command in ("lint", "build"):
+        assert (
+            main(
+                [
+                    command,
+                    str(board),
+                    "--now",
+                    NOW,
+                    "-o" if command == "build" else "--format",
+                    str(tmp_path / "site") if command == "build" else "text",
+                ]
+            )
+            == 2
+        )
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0, err
+        assert "is not inside a git repository" in err and "--allow-no-git" in err
+    assert not (tmp_path / "site").exists()
+    # Allowed: the files are read, without history, and the terminal says so.
+    args = [str(board), "--now", NOW, "--format", "json", "--allow-no-git"]
+    assert main(["lint", *args, "--fail-on", "never"]) == 0
+    captured = capsys.readouterr()
+    assert "not a git repository; reading its files without history" in captured.err
+    assert json.loads(captured.out) == []  # sA and sB both live, nothing to report
+
+
+def test_a_subfolder_reads_the_whole_repository(
+    broken_board: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lint", str(broken_board), "--now", NOW, "--format", "json"]) == 1
+    from_root = capsys.readouterr()
+    assert "reading the repository at" not in from_root.err
+    sub = broken_board / "docs/ai/sessions/queue"
+    assert main(["lint", str(sub), "--now", NOW, "--format", "json"]) == 1
+    from_sub = capsys.readouterr()
+    assert from_sub.out == from_root.out and json.loads(from_sub.out)
+    assert f"statusboard: reading the repository at {broken_board.resolve()}" in from_sub.err
+
+
+def test_a_worktree_is_a_repository(
+    git_repo: GitRepo, clean_board: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = tmp_path / "worktree"
+    git_repo._git("worktree", "add", "-q", str(tree))
+    assert (tree / ".git").is_file()  # a worktree's .git is a file naming the main repository
+    assert main(["lint", str(tree / "docs"), "--now", NOW, "--fail-on", "warning"]) == 0
+    assert f"reading the repository at {tree.resolve()}" in capsys.readouterr().err
+
+
+def test_a_bare_repository_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bare = tmp_path / "shop.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    assert main(["lint", str(bare), "--now", NOW]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bare repository" in err and "\n" not in err
+
+
+def test_a_repository_without_board_sources_says_so(
+    git_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git_repo.write("README.md", "# A project without a blackboard\n")
+    git_repo.commit("initial", at=datetime(2026, 5, 31, 9, 0, tzinfo=UTC))
+    assert main(["lint", str(git_repo.root), "--now", NOW]) == 0
+    assert "no board sources found under" in capsys.readouterr().err
+    out = tmp_path / "site"
+    assert main(["build", str(git_repo.root), "-o", str(out), "--now", NOW, "-q"]) == 0
+    assert "docs/how-to/onboard.md" in capsys.readouterr().err
+    overview = (out / "index.html").read_text(encoding="utf-8")
+    assert "No board sources found" in overview
+    assert 'href="docs/how-to/onboard' in overview
+
+
+def test_a_board_does_not_say_it_has_no_sources(
+    clean_board: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert main(["build", str(clean_board), "-o", str(out), "--now", NOW, "-q"]) == 0
+    assert "no board sources" not in capsys.readouterr().err
+    assert "No board sources found" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('[paths]\nqueue_dir = "../elsewhere"\n', "[paths].queue_dir"),
+        ('[rules]\nstale-claimm = "off"\n', "stale-claimm"),
+        ("[thresholds]\nstale_hours = 0\n", "[thresholds].stale_hours"),
+    ],
+)
+def test_a_bad_configuration_is_one_line_and_exit_2(
+    clean_board: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, key: str
+) -> None:
+    config = tmp_path / "board.toml"
+    config.write_text(toml, encoding="utf-8")
+    for argv in (["--config", str(config)], []):
+        if not argv:
+            (clean_board / "statusboard.toml").write_text(toml, encoding="utf-8")
+        assert main(["lint", str(clean_board / "docs"), "--now", NOW, *argv]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 2 and err[0].startswith("statusboard: reading the repository"), err
+        assert err[1].startswith("statusboard: error: ") and key in err[1], err

@@ -21,7 +21,8 @@ import yaml
 
 from generator import rules as registry
 from generator.analysis import ACK_STATES, MESSAGE_TYPES
-from generator.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _parser, main
+from generator.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, main
+from generator.commands import parser as command_parser
 from generator.config import Config, parse_config
 from generator.render.formats import FORMATS
 from generator.render.reference import MARKERS, RULE_LINK, expand, subcommands
@@ -254,7 +255,7 @@ def test_rule_pages_match_statusboard_rules_name(
 
 def test_the_command_reference_lists_every_command_and_option(project_site: Path) -> None:
     text = page_text(project_site / "reference" / "commands.html")
-    for name, sub in subcommands(_parser()).items():
+    for name, sub in subcommands(command_parser()).items():
         assert f"statusboard {name}" in text
         for action in sub._actions:
             if action.dest == "help":

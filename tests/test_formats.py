@@ -37,10 +37,11 @@ FINDINGS = (
 )
 
 
-def test_text_is_path_line_rule_message() -> None:
+def test_text_is_path_line_severity_rule_message() -> None:
     out = formats.format_text(FINDINGS, RULES).splitlines()
-    assert out[0] == "docs/ai/sessions/active.md:4: first-rule bad row: 100%, a:b"
-    assert out[2] == "services/x.py: second-rule from git"
+    assert out[0] == "docs/ai/sessions/active.md:4: error first-rule bad row: 100%, a:b"
+    assert out[1] == "docs/ai/sessions/queue/to-sA.md:12: error first-rule multi line"
+    assert out[2] == "services/x.py: warning second-rule from git"
     assert out[-1] == "2 errors, 1 warning, 0 info"
 
 
@@ -106,3 +107,33 @@ def test_step_summary_caps_size() -> None:
     text = formats.step_summary(many, limit=5_000)
     assert len(text.encode()) <= 5_000
     assert "more in lint.json" in text
+
+
+def test_sarif_uris_are_valid_uri_references_and_other_formats_keep_plain_paths() -> None:
+    """SARIF 2.1.0 §3.10.2: `uri` is a URI reference (RFC 3986), so spaces, `#`, `%`, `?`, `:`
+    in a first segment and non-ASCII are percent-encoded; decoding gives the path back."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    paths = [
+        "backlog/tasks/back-2.01 - Sub.md",
+        "docs/#7 100% done?.md",
+        "notes/Zoë/ü.md",
+        "a:b.md",
+    ]
+    found = tuple(Finding("first-rule", Severity.ERROR, p, 1, "x") for p in paths)
+    doc = json.loads(formats.format_sarif(found, RULES))
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in doc["runs"][0]["results"]
+    ]
+    allowed = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*$")
+    for path, uri in zip(paths, uris, strict=True):
+        assert allowed.match(uri), uri
+        parts = urlsplit(uri)
+        assert not parts.scheme and not parts.query and not parts.fragment  # one relative path
+        assert unquote(uri) == path
+    assert uris[0] == "backlog/tasks/back-2.01%20-%20Sub.md"
+    assert [r["path"] for r in json.loads(formats.format_json(found, RULES))] == paths
+    junit = formats.format_junit(found, RULES)
+    assert 'file="backlog/tasks/back-2.01 - Sub.md"' in junit

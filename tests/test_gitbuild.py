@@ -246,3 +246,44 @@ def test_two_thousand_commits(tmp_path: Path) -> None:
     assert git(repo, "rev-parse", "HEAD").strip() == head
     assert git(repo, "log", "-1", "--format=%s").strip() == "[sB] feat: step 1999"
     assert (repo / "services/mod39.py").read_text() == "VERSION = 1999\n"
+
+
+def test_streaming_builds_the_same_repository(tmp_path: Path) -> None:
+    with small_history() as spooled:
+        expected = spooled.build(tmp_path / "spooled")
+        head = spooled.head
+    with RepoBuilder.streaming(tmp_path / "streamed") as b:
+        b.write("README.md", "# po-platform\n")
+        b.write("docs/ai/sessions/active.md", "| Session | Task |\n|---|---|\n")
+        b.commit("chore: import", T0, author="Dana Human", email="dana@example.invalid")
+        b.append("docs/ai/sessions/active.md", "| sA · Sintra | Riff #412 |\n")
+        b.commit(
+            "[sA] docs(ai-sessions): claim sA at 2026-05-31T12:10Z",
+            T0 + timedelta(minutes=30),
+            author="Sintra (sA)",
+            email="sa@example.invalid",
+        )
+        b.write("services/payments/retry.py", "MAX_ATTEMPTS = 4\n")
+        b.delete("README.md")
+        b.commit(
+            "[sA] feat(payments): retry\n\nBody line.",
+            T0 + timedelta(hours=2),
+            author="Sintra (sA)",
+            email="sa@example.invalid",
+        )
+        repo = b.build(tmp_path / "streamed")
+        with pytest.raises(ValueError):
+            b.build(tmp_path / "streamed")
+    assert b.head == head
+    assert git(repo, "rev-parse", "HEAD").strip() == git(expected, "rev-parse", "HEAD").strip()
+    assert git(repo, "status", "--porcelain") == ""
+    assert (repo / "services/payments/retry.py").read_text(encoding="utf-8") == "MAX_ATTEMPTS = 4\n"
+
+
+def test_streaming_builds_only_where_it_streams(tmp_path: Path) -> None:
+    with RepoBuilder.streaming(tmp_path / "repo") as b:
+        b.write("a.txt", "one\n")
+        b.commit("one", T0)
+        dest = tmp_path / "elsewhere"
+        with pytest.raises(ValueError):
+            b.build(dest)

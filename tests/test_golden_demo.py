@@ -55,7 +55,12 @@ def test_outputs_match_golden(demo_site: Path) -> None:
 def test_rebuild_is_byte_identical(demo_site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert main(["demo", "-o", str(again), "--now", NOW]) == 0
-    assert _tree(again) == _tree(demo_site)
+    tree = _tree(demo_site)
+    assert _tree(again) == tree
+    # The outputs for agents, feeds and badges are compared too, so they must be there.
+    for name in ("llms.txt", "waiting/sA.json", "feeds/sA.xml", "feeds/waiting-human.xml"):
+        assert name in tree, name
+    assert {"badges/sessions.json", "badges/waiting.json", "badges/findings.json"} <= set(tree)
 
 
 def test_status_json_is_consistent(demo_site: Path) -> None:

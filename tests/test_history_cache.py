@@ -161,9 +161,12 @@ def test_a_cached_head_off_the_first_parent_chain_is_not_resumed(
     assert merged == read_history(git_repo.root, Config(), cache=False)
 
 
-def test_the_cache_folder_is_configurable_and_optional(git_repo: GitRepo, tmp_path: Path) -> None:
+def test_the_cache_folder_is_configurable_and_optional(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     board(git_repo)
     send(git_repo, 5)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # an absolute cache.dir must be in it
     elsewhere = tmp_path / "caches"
     config = parse_config({"cache": {"dir": str(elsewhere)}})
     read_history(git_repo.root, config)
@@ -174,10 +177,11 @@ def test_the_cache_folder_is_configurable_and_optional(git_repo: GitRepo, tmp_pa
 
 
 def test_an_unwritable_cache_folder_only_costs_the_speed_up(
-    git_repo: GitRepo, tmp_path: Path
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     board(git_repo)
     send(git_repo, 5)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x")
     config = parse_config({"cache": {"dir": str(blocker / "cache")}})

@@ -100,6 +100,12 @@ def test_no_timeline_without_claim_history(git_repo: GitRepo) -> None:
     git_repo.commit("init", at=at(0))
     assert claims_timeline(result_of(git_repo, at(10))) is None
     site = build_pages(result_of(git_repo, at(10)), include_docs=False)
+    # No scoreboard at all: the page says so, and shows no empty timeline section.
+    assert "has no claim scoreboard" in site.pages["scoreboard.md"]
+    assert "Claims over time" not in site.pages["scoreboard.md"]
+    git_repo.write(BOARD, HEADER)  # a scoreboard, but no committed claim yet
+    assert claims_timeline(result_of(git_repo, at(10))) is None
+    site = build_pages(result_of(git_repo, at(10)), include_docs=False)
     assert "No claim history yet" in site.pages["scoreboard.md"]
 
 

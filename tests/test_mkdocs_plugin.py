@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 import yaml
 from mkdocs.commands.build import build
@@ -174,3 +175,59 @@ def test_rules_only_mode_adds_rule_pages_and_no_board(host: GitRepo) -> None:
     page = (site / "rules" / "stale-claim.html").read_text(encoding="utf-8")
     assert "What it finds" in page and "statusboard rules stale-claim" in page
     assert 'href="rules/stale-claim.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+# A host hook that records the markdown mkdocs converts for each page (what the plugin handed it).
+RECORD_HOOK = """
+from pathlib import Path
+
+
+def on_page_markdown(markdown, page, config, files):
+    seen = Path(config.config_file_path).parent / "seen" / page.file.src_uri
+    seen.parent.mkdir(parents=True, exist_ok=True)
+    seen.write_text(markdown, encoding="utf-8")
+"""
+
+
+def test_board_html_is_held_back_from_mkdocs_and_filled_in_after(host: GitRepo) -> None:
+    (host.root / "record.py").write_text(RECORD_HOOK, encoding="utf-8")
+    site = _build(_mkdocs_yml(host, {}, hooks=["record.py"]))
+    # mkdocs converted a page of placeholders, not the board's HTML …
+    given = (host.root / "seen" / "board" / "inboxes" / "sA.md").read_text(encoding="utf-8")
+    assert "<!-- sbfrag " in given and "Which retry policy" not in given
+    # … and the page holds the message as the standalone site shows it, no placeholder left.
+    page = (site / "board" / "inboxes" / "sA.html").read_text(encoding="utf-8")
+    assert "Which retry policy do we keep?" in page and "sbfrag" not in page
+    assert 'class="sb-page' in page
+    # The host's own pages are converted as they were written.
+    assert "sbfrag" not in (host.root / "seen" / "guide.md").read_text(encoding="utf-8")
+
+
+def test_search_finds_a_word_of_a_message(host: GitRepo) -> None:
+    site = _build(_mkdocs_yml(host, {}))
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hits = [d for d in index["docs"] if "retry policy" in d["text"]]
+    assert any(d["location"].startswith("board/inboxes/sA.html") for d in hits), hits
+    assert not any("sbfrag" in d["text"] or "<div" in d["text"] for d in index["docs"])
+
+
+def test_the_agent_outputs_join_the_board_and_parse(host: GitRepo) -> None:
+    site = _build(_mkdocs_yml(host, {}, site_url="https://acme.example/docs/"))
+    board = site / "board"
+    llms = (board / "llms.txt").read_text(encoding="utf-8")
+    assert llms.startswith("# ") and "\n> " in llms
+    assert "https://acme.example/docs/board/waiting/sA.json" in llms
+    waiting = json.loads((board / "waiting" / "sA.json").read_text(encoding="utf-8"))
+    assert waiting["recipient"] == "sA"
+    assert [m["summary"] for m in waiting["messages"]] == ["Which retry policy do we keep?"]
+    assert waiting["messages"][0]["link"].startswith("https://acme.example/docs/board/")
+    feeds = sorted((board / "feeds").glob("*.xml"))
+    assert feeds, "an Atom feed per inbox"
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    sa_feed = feedparser.parse((board / "feeds" / "sA.xml").read_bytes())
+    assert any("retry policy" in e.title for e in sa_feed.entries)
+    for name in ("sessions", "waiting", "findings"):
+        badge = json.loads((board / "badges" / f"{name}.json").read_text(encoding="utf-8"))
+        assert badge["schemaVersion"] == 1 and badge["label"] and badge["message"]

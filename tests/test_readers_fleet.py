@@ -313,7 +313,10 @@ def test_backlog_wrong_types_and_duplicates() -> None:
     bad = "---\nid: task-1\ntitle: {a: 1}\nstatus: To Do\nlabels: 5\ncreated_date: someday\n---\n"
     tracker, problems = read_backlog(
         "backlog/tasks",
-        [("backlog/tasks/a.md", bad), ("backlog/tasks/b.md", bad.replace("{a: 1}", "B"))],
+        [
+            ("backlog/tasks/a.md", "tasks", bad),
+            ("backlog/tasks/b.md", "tasks", bad.replace("{a: 1}", "B")),
+        ],
     )
     assert [t.id for t in tracker.tasks] == ["task-1", "task-1"]
     for line, fragment in [

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
 from generator.config import Config
 from generator.model import History
 from generator.readers import read_board
-from generator.readers.history import read_history, remote_url
+from generator.readers.history import read_history
 from tests.conftest import GitRepo
 
 T0 = datetime(2026, 5, 31, 11, 40, tzinfo=UTC)
@@ -109,28 +107,3 @@ def test_many_commits_stream(git_repo: GitRepo) -> None:
     history = read_history(git_repo.root)
     assert [c.subject for c in history.commits] == [f"[sC] commit {i}" for i in reversed(range(60))]
     assert all(c.paths == (f"f{59 - n}.md",) for n, c in enumerate(history.commits))
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("git@github.com:owner/repo.git", "https://github.com/owner/repo"),
-        ("git@github.com:owner/repo", "https://github.com/owner/repo"),
-        ("ssh://git@github.com/owner/repo.git", "https://github.com/owner/repo"),
-        ("ssh://git@gitlab.com:22/group/sub/repo.git", "https://gitlab.com/group/sub/repo"),
-        ("https://github.com/owner/repo.git", "https://github.com/owner/repo"),
-        ("https://user:secret-token@github.com/owner/repo.git", "https://github.com/owner/repo"),
-        ("https://www.github.com/owner/repo/", "https://github.com/owner/repo"),
-        ("git://codeberg.org/owner/repo.git", "https://codeberg.org/owner/repo"),
-        ("git@bitbucket.org:owner/repo.git", "https://bitbucket.org/owner/repo"),
-        ("git@git.example.com:owner/repo.git", None),
-        ("https://git.example.com/owner/repo", None),
-        ("/srv/git/repo.git", None),
-        ("../repo", None),
-        ("https://github.com/owner", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_remote_url(url: str | None, expected: str | None) -> None:
-    assert remote_url(url) == expected

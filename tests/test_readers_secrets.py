@@ -32,6 +32,11 @@ TELEGRAM = "123456789:" + "AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
         (
             "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig42",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig42",
+            "JSON web token `eyJ…`",  # the more specific kind wins over `Bearer`
+        ),
+        (
+            "Authorization: Bearer 9f8e7d6c5b4a3f2e1d0c",
+            "9f8e7d6c5b4a3f2e1d0c",
             "bearer token `Bearer …`",
         ),
         ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA==", "basic-auth"),

@@ -5,19 +5,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from datetime import timedelta
 
 import markdown
 import pytest
 
 from generator.analysis import build_context
-from generator.pipeline import Result
-from generator.render.pages import (
-    build_pages,
-    page_url,
-    paths_overlap,
-    relative_url,
-    web_repo_url,
-)
+from generator.render.pages import build_pages, page_url, relative_url, site_repo_url
+from generator.result import Result
+from generator.rules import scope_overlap
 from tests import render_fixtures as rf
 
 ARCHIVE = re.compile(r"^inboxes/[^/]+/(\d{4}-\d{2}|undated)\.md$")
@@ -176,9 +172,10 @@ def test_no_source_links_without_any_repository_url() -> None:
     result = dataclasses.replace(result, board=board)
     pages = build_pages(result, include_docs=False).pages
     assert "github.com" not in "".join(pages.values())
+    # Without a code host the finding still links to the card it is about.
     assert (
-        '<code class="sb-src">docs/<wbr>ai/<wbr>sessions/<wbr>queue/<wbr>to-sA.md:9200</code>'
-        in pages["lint/index.md"]
+        'href="../inboxes/sA/undated.html#m-line-9200"><code>docs/<wbr>ai/<wbr>sessions/<wbr>queue/'
+        "<wbr>to-sA.md:9200</code>" in pages["lint/index.md"]
     )
 
 
@@ -217,7 +214,11 @@ def test_nav_lists_every_generated_page_once() -> None:
         return [p for v in items for p in walk(v)]
 
     listed = walk(site.nav)
-    assert sorted(listed) == sorted(site.pages)
+    # Inboxes and their archives are reached from the inbox index (a nav naming each one would
+    # make every page grow with the number of recipients).
+    inboxes = sorted(p for p in site.pages if p.startswith("inboxes/") and p != "inboxes/index.md")
+    assert inboxes
+    assert sorted(listed + inboxes) == sorted(site.pages)
 
 
 @pytest.mark.parametrize(
@@ -237,13 +238,44 @@ def test_relative_urls(src: str, dest: str, anchor: str | None, dirs: bool, expe
     assert relative_url(src, dest, anchor, dirs) == expected
 
 
-def test_page_url_and_repo_url_and_overlap() -> None:
+def test_page_url_and_repo_url() -> None:
     assert page_url("inboxes/index.md", True) == "inboxes/"
-    assert web_repo_url("https://u:tok@github.com/a/b.git") == "https://github.com/a/b"
-    assert web_repo_url("git@github.com:a/b.git") == "https://github.com/a/b"
-    assert web_repo_url("/local/path") is None
-    assert paths_overlap("services/**", "services/a.py")
-    assert not paths_overlap("web/a.tsx", "web/b.tsx")
+    # The configured URL, on any host, through the one normaliser (tests/test_repourl.py).
+    result = rf.result(repo_url="https://u:tok@git.example.com:8443/a/b.git/")
+    assert site_repo_url(result) == "https://git.example.com:8443/a/b"
+    result = rf.result(repo_url=None)
+    history = dataclasses.replace(result.board.history, remote_url=None)
+    plain = dataclasses.replace(result, board=dataclasses.replace(result.board, history=history))
+    assert site_repo_url(plain) is None
+
+
+def test_scoreboard_shows_the_overlaps_the_rule_reports() -> None:
+    """One computation: the page marks the pairs scope-overlap reports, and a stale claim is none."""
+    t, base = rf.NOW, rf.board()
+    live, hour = t - timedelta(minutes=5), t - timedelta(hours=1)
+    rows = (
+        rf.row(5, "sA", "Sintra", hour, live, ("services/**",)),
+        rf.row(6, "sB", "Braga", hour, live, ("services/a.py", "web/a.tsx")),
+        rf.row(
+            7, "sC", "Coimbra", t - timedelta(days=3), t - timedelta(days=2), ("services/b.py",)
+        ),
+        rf.row(8, "sD", "Dili", hour, live, ("web/b.tsx",)),
+    )
+    board = dataclasses.replace(base, scoreboard=dataclasses.replace(base.scoreboard, rows=rows))
+    ctx = build_context(board, rf.result().config, t)
+    hits = list(scope_overlap.RULE.check(ctx))
+    assert [(h.line, h.message) for h in hits] == [
+        (
+            6,
+            "sB · Braga and sA · Sintra (line 5) both claim paths: `services/a.py` overlaps "
+            "`services/**`",
+        )
+    ]
+    text = build_pages(Result(board, ctx, (), rf.RULES), include_docs=False).pages["scoreboard.md"]
+    shown = re.findall(r'title="also claimed by ([^"]*)"', text)
+    # sA's `services/**` also covers sC's file, but sC is stale: the rule says nothing, nor the page
+    assert shown == ["sB · Braga", "sA · Sintra"]
+    assert text.count('class="sb-row--overlap"') == 2
 
 
 def test_waiting_table_agrees_with_status_count() -> None:

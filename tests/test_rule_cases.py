@@ -27,8 +27,8 @@ from wcmatch import glob
 
 from generator import pipeline
 from generator.config import parse_config
+from generator.globs import covers, overlaps
 from generator.model import Finding, Severity
-from generator.rules._globs import covers, overlaps
 from generator.timeutil import parse_now
 
 if TYPE_CHECKING:

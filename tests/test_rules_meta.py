@@ -71,6 +71,9 @@ CATALOGUE: tuple[str, ...] = (
     "dependency-cycle",
     "dangling-dependency",
     "bridge-not-reconciled",
+    "claimed-task-closed",
+    "task-claimed-twice",
+    "tracker-state-mismatch",
     # inter-agent calls
     "send-without-timeout-zero",
     "send-to-spawn-only",
@@ -81,9 +84,17 @@ CATALOGUE: tuple[str, ...] = (
     "spawn-brief-no-output-path",
     "busy-polling",
     "dnd-announcement",
+    # Claude Code transcripts and MCP Agent Mail archives
+    "subagent-without-description",
+    "mail-ack-overdue",
+    "reservation-overlap",
+    "reservation-not-released",
+    "reserved-path-commit",
+    "transcript-claim-mismatch",
     # safety of the published site
     "secret-in-board",
     "raw-html-in-message",
+    "markdown-not-rendered",
 )
 # The code's hundreds say the catalogue section.
 SECTION_CODES = {

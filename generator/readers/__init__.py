@@ -22,36 +22,46 @@ from generator.readers.history import read_history
 from generator.readers.optional_sources import read_optional_sources
 from generator.readers.queue import read_queue
 from generator.readers.read_cache import ParsedQueue, ReadCache
+from generator.readers.repo_docs import read_repo_docs
 from generator.readers.scoreboard import read_scoreboard
-from generator.readers.secrets import redact_source, redact_text
+from generator.readers.secrets import redact_path_source, redact_source, redact_text
 
 __all__ = ["read_board", "redact_text"]
 
 
-def read_board(repo: Path, config: Config, history: History | None = None) -> Board:
+def read_board(
+    repo: Path, config: Config, history: History | None = None, *, save_cache: bool = True
+) -> Board:
     """Read the scoreboard, every `to-*.md` queue and the git history of `repo`.
 
     Never raises on what the files hold: anything unreadable is kept raw where possible and
     reported in `Board.problems`. Raises RepositoryError only when `repo` is not a folder.
+    `save_cache=False` uses the caches read-only (generator/cache.py): nothing is written.
     """
     if not repo.is_dir():
         raise RepositoryError(f"{repo}: no such folder (expected the repository to read)")
     # The history walk waits on git most of the time: let it run while the files are read.
     walker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
-    pending = walker.submit(read_history, repo, config) if history is None else None
+    pending = (
+        walker.submit(read_history, repo, config, save=save_cache) if history is None else None
+    )
     walker.shutdown(wait=False)
     problems: list[Problem] = []
     sources: list[SourceText] = []
 
-    def load(rel: str) -> str | None:
-        text, unreadable = read_source(repo, rel, config.thresholds.max_file_bytes)
+    def load(rel: str, max_bytes: int | None = None) -> str | None:
+        limit = config.thresholds.max_file_bytes if max_bytes is None else max_bytes
+        text, unreadable = read_source(repo, rel, limit)
         problems.extend(unreadable)
         if text is None:
             return None
-        # Redaction comes first so that no parser, model field or message ever holds a secret.
-        text, secrets = redact_source(rel, text)
+        # Redaction comes first so that no parser, model field or message ever holds a secret;
+        # a credential in the file's name is redacted from every path shown as well.
+        shown, named = redact_path_source(rel)
+        problems.extend(named)
+        text, secrets = redact_source(shown, text)
         problems.extend(secrets)
-        sources.append(SourceText(rel, text))
+        sources.append(SourceText(shown, text))
         return text
 
     scoreboard_rel = _posix(config.paths.scoreboard)
@@ -65,14 +75,17 @@ def read_board(repo: Path, config: Config, history: History | None = None) -> Bo
             problems.extend(found)
 
     # Queue files are most of a board: one whose text has not changed comes from the read cache.
-    cache = ReadCache.open(repo, config)
+    cache = ReadCache.open(repo, config, save=save_cache)
     queues: list[QueueFile] = []
     for rel in _queue_files(repo, _posix(config.paths.queue_dir), problems):
         raw, unreadable = read_source(repo, rel, config.thresholds.max_file_bytes)
         problems.extend(unreadable)
         if raw is None:
             continue
-        parsed = cache.queue(rel, raw, _parse_queue)
+        # The file is read under its real name, and known (model, findings, cache) by its shown one.
+        shown, named = redact_path_source(rel)
+        problems.extend(named)
+        parsed = cache.queue(shown, raw, _parse_queue)
         problems.extend(parsed.secrets)
         sources.append(SourceText(rel, parsed.text))
         queues.append(parsed.queue)
@@ -85,6 +98,9 @@ def read_board(repo: Path, config: Config, history: History | None = None) -> Bo
         repo, config, load, lambda rel: rel == scoreboard_rel or rel.startswith(queue_prefix)
     )
     problems.extend(extra.problems)
+    # The repository's own protocol documents, for the Docs section ([docs] mode).
+    docs, doc_problems = read_repo_docs(repo, config)
+    problems.extend(doc_problems)
 
     return Board(
         root=str(repo),
@@ -100,6 +116,9 @@ def read_board(repo: Path, config: Config, history: History | None = None) -> Bo
         calls=extra.calls,
         call_sources=extra.call_sources,
         chats=extra.chats,
+        claude_sessions=extra.claude_sessions,
+        mail=extra.mail,
+        docs=docs,
     )
 
 
@@ -124,10 +143,9 @@ def _queue_files(repo: Path, queue_dir: str, problems: list[Problem]) -> list[st
     if not folder.is_dir():
         return []
     try:
+        # A folder named to-x.md is listed too: reading it gives a file-unreadable finding.
         names = sorted(
-            p.name
-            for p in folder.iterdir()
-            if p.name.startswith("to-") and p.name.endswith(".md") and not p.is_dir()
+            p.name for p in folder.iterdir() if p.name.startswith("to-") and p.name.endswith(".md")
         )
     except OSError as exc:
         problems.append(

@@ -1,8 +1,15 @@
-"""Small text helpers the readers share: verbatim blocks and quoting text in messages."""
+"""Small text helpers the readers share: verbatim blocks and quoting text in messages.
+
+`clip` and `or_list` live in `generator.textutil` (the rules quote text too); they are imported
+here so that every reader finds its helpers in one place.
+"""
 
 from __future__ import annotations
 
 from generator.model import RawBlock, SourceRef
+from generator.textutil import clip, or_list
+
+__all__ = ["clip", "or_list", "raw_block", "trimmed_range"]
 
 
 def trimmed_range(lines: list[str], start: int, end: int) -> tuple[int, int]:
@@ -20,16 +27,3 @@ def raw_block(path: str, lines: list[str], start: int, end: int) -> RawBlock | N
     if start >= end:
         return None
     return RawBlock(SourceRef(path, start + 1), "\n".join(lines[start:end]))
-
-
-def clip(text: str, limit: int = 60) -> str:
-    """Text quoted in a problem message: one line, at most `limit` characters, no backticks."""
-    flat = " ".join(text.split()).replace("`", "'")
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def or_list(items: list[str]) -> str:
-    """`a`, `a or b`, `a, b or c`."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]

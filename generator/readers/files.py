@@ -6,6 +6,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from generator.model import Problem, SourceRef
+from generator.readers.secrets import redact_path, redact_text
 
 RULE = "file-unreadable"
 _BOM = b"\xef\xbb\xbf"
@@ -33,7 +34,9 @@ def read_source(repo: Path, rel: str, max_bytes: int) -> tuple[str | None, list[
     """Read `rel` as UTF-8 text with `\\n` line ends; None and a `file-unreadable` problem if unsafe."""
 
     def fail(message: str, line: int | None = None) -> tuple[None, list[Problem]]:
-        return None, [Problem(RULE, SourceRef(rel, line), f"{message}; the file is not read")]
+        # The message may quote the name (an OS error, a link target): both shown redacted.
+        text = redact_text(f"{message}; the file is not read")
+        return None, [Problem(RULE, SourceRef(redact_path(rel), line), text)]
 
     escape = escaping_link(repo, rel)
     if escape is not None:

@@ -9,14 +9,26 @@ from a branch (a session in PR mode) reach the blackboard with the merge commit,
 to it; the branch's own commits still count among all commits (signs of life, the git-discipline
 rules).
 
+In a shallow clone the boundary commits (their parents were not fetched) look to git like root
+commits adding every file. They are read as the starting state instead: their tree starts the walk
+(the messages and claims it holds), but they list no changed paths, so no rule judges them as a
+change. The cache remembers the boundary, and an unshallow or a deepen reads everything again.
+
+Every git command runs with the options of `GIT_OPTIONS` and explicit flags, so that nothing in
+the user's or the repository's git configuration (external diff drivers, textconv, colour, diff
+prefixes, `core.bigFileThreshold`, `log.showSignature`, an output encoding, `log.showRoot`…) can
+change what git prints: the same commits give the same history on every machine.
+
 What the walk yields is cached per configuration under `cache.dir` (generator/cache.py): a rebuild
 checks that the cached commit is still on HEAD's first-parent chain and that git gives the cached
-files' text there, then reads only the commits after it. Anything else rebuilds from scratch.
+files' text there, then reads only the commits after it. Anything else rebuilds from scratch. A
+read-only build (`save=False`: `statusboard inbox`) resumes the same way but never writes the cache.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -26,13 +38,14 @@ from typing import IO, Any
 import git
 
 from generator import __version__
-from generator.cache import HistoryCache
+from generator.cache import HistoryCache, signing_key
 from generator.config import Config
 from generator.model import Commit, History
 from generator.readers import history_board
 from generator.readers.history_diff import FORMAT as DIFF_FORMAT
 from generator.readers.history_diff import parse as parse_diffs
-from generator.readers.secrets import redact_text
+from generator.readers.secrets import redact_path, redact_text
+from generator.repourl import web_url
 
 log = logging.getLogger(__name__)
 
@@ -43,45 +56,88 @@ _FIELD = b"\x1f"
 # that --name-only lists follow, each NUL-terminated (no quoting of unusual names).
 _FORMAT = "--format=%x1e%H%x1f%ct%x1f%an%x1f%P%x1f%s"
 _CHUNK = 1 << 16
-REWRITE_AFTER = 32  # new commits since the cached one before the history cache is written again
-KNOWN_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
-_SCP_URL = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>[^\\].*)$")
-_URL = re.compile(
-    r"^(?:https?|ssh|git|git\+ssh)://(?:[^@/]*@)?(?P<host>[\w.-]+)(?::\d+)?/(?P<path>.+)$"
+# `git -c` settings that outrank every configuration file, so that no user or repository setting
+# changes what git prints (tests/test_git_hardening.py sets each in a real repository).
+GIT_OPTIONS = (
+    "core.bigFileThreshold=2047m",  # a smaller one makes git call a big queue file binary
+    "core.quotePath=false",
+    "core.attributesFile=" + os.devnull,  # the user's own attributes (`*.md -diff`, textconv)
+    "diff.noprefix=false",  # and --src-prefix/--dst-prefix: the paths `diff --git` names
+    "diff.relative=false",
+    "diff.interHunkContext=0",  # more would join hunks with context lines between them
+    "diff.external=",
+    "log.showRoot=true",  # false hides the first commit's diff: the board's starting text
+    "log.showSignature=false",
+    "log.follow=false",
+    "color.ui=never",
+    "i18n.logOutputEncoding=UTF-8",
 )
+# The same, as flags of `git log` (where a flag exists, it wins over any configuration).
+_LOG_FLAGS = (
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--no-relative",
+    "--no-show-signature",
+    "--no-notes",
+    "--encoding=UTF-8",
+    "--diff-merges=first-parent",
+)
+REWRITE_AFTER = 32  # new commits since the cached one before the history cache is written again
 
 
-def read_history(repo: Path, config: Config | None = None, *, cache: bool = True) -> History:
+def read_history(
+    repo: Path, config: Config | None = None, *, cache: bool = True, save: bool = True
+) -> History:
     """Every commit reachable from HEAD (newest first) and the blackboard's history.
 
     An empty History when the folder is not a git repository, has no commits, or git fails
-    (logged, never fatal). `cache=False` neither reads nor writes the history cache (`--no-cache`).
+    (logged, never fatal). `cache=False` neither reads nor writes the history cache (`--no-cache`);
+    `save=False` reads it (and replays the newer commits in memory) but never writes it.
     """
     config = config or Config()
     try:
         handle = git.Repo(repo)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return History()
+    handle.git.set_persistent_git_options(c=list(GIT_OPTIONS))
     try:
         if not handle.head.is_valid():
             return History()  # a repository without commits
         head = handle.head.commit.hexsha
-        branch = None if handle.head.is_detached else handle.active_branch.name
-        remote = remote_url(_origin_url(handle))
+        branch = None if handle.head.is_detached else redact_path(handle.active_branch.name)
+        remote = web_url(_origin_url(handle))
         paths = blackboard_paths(config)
         store = _cache_for(repo, config, paths) if cache and config.cache.enabled else None
-        commits, walk = _read(handle, head, paths, store)
+        shallow = _shallow(handle)
+        # The credentials' fingerprints are keyed with this user's own key, never kept in the
+        # repository's cache folder; a build that writes no cache makes no key either.
+        key = signing_key(create=store is not None and save)
+        commits, walk = _read(handle, head, paths, store, shallow, save, key)
         by_sha = {c.sha: c for c in commits}
         board = walk.board_since
+        boundary = tuple(sorted(sha for sha in shallow or () if sha in by_sha))
+        if shallow is not None:
+            log.warning(
+                "%s is a shallow clone (history cut at %s): the git-discipline rules and the "
+                "history before it are missing; fetch the whole history (`fetch-depth: 0`, "
+                "`git fetch --unshallow`) for a complete board",
+                repo,
+                ", ".join(sha[:7] for sha in boundary) or "no commit reachable from HEAD",
+            )
         return History(
             commits=commits,
             head=head,
             branch=branch,
             remote_url=remote,
-            trails=walk.trails_for(by_sha),
+            trails=walk.trails_for(by_sha, frozenset(boundary)),
+            secrets=walk.secrets_for(by_sha),
             claims=walk.claims_for(by_sha),
             blackboard=paths,
             scoreboard_since=by_sha[board].at if board in by_sha else None,
+            shallow=shallow is not None,
+            boundary=boundary,
         )
     except (git.GitCommandError, ValueError, OSError) as exc:
         log.warning("%s: cannot read the git history (%s); reading the board without it", repo, exc)
@@ -100,22 +156,44 @@ def _posix(rel: str) -> str:
     return "/".join(parts)
 
 
+def _shallow(handle: git.Repo) -> frozenset[str] | None:
+    """The boundary commits of a shallow clone (`.git/shallow`); None when the clone is complete."""
+    if handle.git.rev_parse("--is-shallow-repository").strip() != "true":
+        return None
+    try:
+        text = (Path(handle.common_dir) / "shallow").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _cache_for(repo: Path, config: Config, paths: tuple[str, ...]) -> HistoryCache:
     folder = Path(config.cache.dir).expanduser()
     if not folder.is_absolute():
         folder = repo / folder
-    key = {"tool": __version__, "walk": 3, "paths": list(paths)}  # 3: moves keep their trail
+    # 3: moves keep their trail; 4: a shallow clone's boundary is a starting state, not a change;
+    # 5: the credentials of past versions
+    key = {"tool": __version__, "walk": 5, "paths": list(paths)}
     return HistoryCache(folder, key)
 
 
 def _read(
-    handle: git.Repo, head: str, paths: tuple[str, ...], store: HistoryCache | None
+    handle: git.Repo,
+    head: str,
+    paths: tuple[str, ...],
+    store: HistoryCache | None,
+    shallow: frozenset[str] | None = None,
+    save: bool = True,
+    key: bytes | None = None,
 ) -> tuple[tuple[Commit, ...], history_board.Walk]:
     """The commits and the walk: resumed from the cache where it still fits, else from scratch."""
-    resumed = _resume(handle, head, paths, store) if store is not None else None
+    boundary = shallow or frozenset()
+    # The boundary the cached history must have been read with (None: a complete history).
+    cut = sorted(boundary) if shallow is not None else None
+    resumed = _resume(handle, head, paths, store, cut, key) if store is not None else None
     if resumed is not None:
         cached_commits, walk, since = resumed
-        new = tuple(_log(handle, f"{since}..{head}")) if since != head else ()
+        new = tuple(_log(handle, f"{since}..{head}", boundary)) if since != head else ()
         commits = new + cached_commits
         try:
             if since != head:
@@ -127,26 +205,36 @@ def _read(
         else:
             log.info("history: %d new commit(s) after the cached %s", len(new), since[:7])
     if resumed is None:
-        commits = tuple(_log(handle, head))
-        walk = history_board.Walk(*paths)
+        commits = tuple(_log(handle, head, boundary))
+        walk = history_board.Walk(paths[0], paths[1], key)
         _walk(handle, walk, paths, head)
+        log.info("history: %d commit(s) read from scratch", len(commits))
     # Writing the cache back costs about what reading it does, while a few commits replay in
     # milliseconds: a resumed walk is saved again only once HEAD is well past the cached commit.
-    if store is not None and (resumed is None or len(commits) - len(resumed[0]) >= REWRITE_AFTER):
-        store.save(
-            head, {"commits": [_commit_data(c) for c in commits], "walk": history_board.dump(walk)}
-        )
+    stale = resumed is None or len(commits) - len(resumed[0]) >= REWRITE_AFTER
+    if store is not None and save and stale:
+        data = {"commits": [_commit_data(c) for c in commits], "walk": history_board.dump(walk)}
+        store.save(head, {**data, "shallow": cut})
     return commits, walk
 
 
 def _resume(
-    handle: git.Repo, head: str, paths: tuple[str, ...], store: HistoryCache
+    handle: git.Repo,
+    head: str,
+    paths: tuple[str, ...],
+    store: HistoryCache,
+    cut: list[str] | None,
+    key: bytes | None = None,
 ) -> tuple[tuple[Commit, ...], history_board.Walk, str] | None:
     cached = store.load()
     if cached is None:
         return None
     since = cached.head
     try:
+        if cached.data.get("shallow") != cut:
+            # Read before an unshallow or a deepen (or in another clone): the boundary commits it
+            # took as starting states have parents now, or new ones are cut.
+            raise history_board.StaleState("it was read with another shallow boundary")
         if since != head and not _on_first_parent_chain(handle, since, head):
             log.info("history cache: %s is not on HEAD's first-parent chain (rebased?)", since[:7])
             return None
@@ -157,7 +245,7 @@ def _resume(
         def read(path: str) -> list[str] | None:
             return history_board.fetch_lines(lambda ref: _object(handle, ref), f"{since}:{path}")
 
-        walk = history_board.load(cached.data["walk"], read)
+        walk = history_board.load(cached.data["walk"], read, key)
         if (
             walk.head is not None
             and walk.head != since
@@ -215,11 +303,11 @@ def _walk(handle: git.Repo, walk: history_board.Walk, paths: tuple[str, ...], re
         "--raw",
         "--no-abbrev",
         "-U0",
-        "--no-renames",
-        "--diff-merges=first-parent",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
+        "--inter-hunk-context=0",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--submodule=short",
+        *_LOG_FLAGS,
         "--",
         *(f":(literal){p}" for p in paths if p),
         as_process=True,
@@ -235,17 +323,9 @@ def _walk(handle: git.Repo, walk: history_board.Walk, paths: tuple[str, ...], re
         walk.commit(commit.sha, commit.files.values(), fetch)
 
 
-def _log(handle: git.Repo, revs: str) -> Iterator[Commit]:
+def _log(handle: git.Repo, revs: str, boundary: frozenset[str] = frozenset()) -> Iterator[Commit]:
     """Stream `git log` once and yield its commits as they arrive."""
-    proc: Any = handle.git.log(
-        revs,
-        _FORMAT,
-        "--name-only",
-        "--no-renames",
-        "--diff-merges=first-parent",
-        "-z",
-        as_process=True,
-    )
+    proc: Any = handle.git.log(revs, _FORMAT, "--name-only", "-z", *_LOG_FLAGS, as_process=True)
     stdout: IO[bytes] = proc.stdout
     buffer = b""
     while chunk := stdout.read(_CHUNK):
@@ -253,22 +333,27 @@ def _log(handle: git.Repo, revs: str) -> Iterator[Commit]:
         *complete, buffer = buffer.split(_RECORD)
         for record in complete:
             if record:
-                yield _commit(record)
+                yield _commit(record, boundary)
     if buffer:
-        yield _commit(buffer)
+        yield _commit(buffer, boundary)
     proc.wait()
 
 
-def _commit(record: bytes) -> Commit:
+def _commit(record: bytes, boundary: frozenset[str] = frozenset()) -> Commit:
     header, _, rest = record.partition(b"\0")
     sha, stamp, author, parents, subject = (header.split(_FIELD, 4) + [b""] * 5)[:5]
-    paths = tuple(p.decode("utf-8", "replace") for p in rest.lstrip(b"\n").split(b"\0") if p)
+    # Subject, author and paths are shown on the site and kept in the history cache: redacted here.
+    paths = tuple(
+        redact_path(p.decode("utf-8", "replace")) for p in rest.lstrip(b"\n").split(b"\0") if p
+    )
+    if not parents.strip() and sha.decode("ascii") in boundary:
+        paths = ()  # a shallow clone's boundary: git lists its whole tree, not what it changed
     text = redact_text(subject.decode("utf-8", "replace"))
     m = _SESSION_PREFIX.match(text)
     return Commit(
         sha=sha.decode("ascii"),
         at=datetime.fromtimestamp(int(stamp), UTC),
-        author=author.decode("utf-8", "replace"),
+        author=redact_text(author.decode("utf-8", "replace")),
         subject=text,
         session=m.group(1) if m else None,
         paths=paths,
@@ -299,28 +384,3 @@ def _origin_url(handle: git.Repo) -> str | None:
     except Exception:  # a broken config must not stop the build; the URL is only for links
         return None
     return str(value) or None
-
-
-def remote_url(url: str | None) -> str | None:
-    """The https address of a repository on a known code host; None for any other remote.
-
-    `git@github.com:o/r.git`, `ssh://git@github.com/o/r` and `https://user:pw@github.com/o/r.git`
-    all give `https://github.com/o/r` (user names and passwords are never kept).
-    """
-    if not url:
-        return None
-    url = url.strip()
-    m = _URL.match(url) or _SCP_URL.match(url)
-    if m is None:
-        return None
-    host = m["host"].lower()
-    if host.startswith("www."):
-        host = host[4:]
-    if host not in KNOWN_HOSTS:
-        return None
-    path = m["path"].strip("/")
-    if path.endswith(".git"):
-        path = path[:-4]
-    if not path or "/" not in path:
-        return None
-    return f"https://{host}/{path}"

@@ -11,6 +11,10 @@ edit of it is a rewrite, never a deletion. The scoreboard is read whole when its
 shape; a heartbeat, which rewrites one row in place, has only that row read again. Its rows are
 compared by session id to give the claim spans.
 
+Every credential in the lines a commit writes is redacted as everywhere else, and remembered once
+per distinct value (kind, masked prefix, where, the commit that first wrote it; the value only as
+a keyed hash): `secrets_for` gives those HEAD no longer holds, which only git's history still has.
+
 Everything kept here is plain data (`dump` / `load`) so a cache can resume the walk at any commit.
 """
 
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import hmac
+import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -29,6 +35,7 @@ from generator.model import (
     ClaimRow,
     ClaimSpan,
     Commit,
+    HistorySecret,
     MessageEvent,
     MessageTrail,
     PresenceBeat,
@@ -38,18 +45,17 @@ from generator.readers.history_diff import FileDiff
 
 # The queue and scoreboard readers' own pieces, so that a block or row means here what it means
 # on the board (a test checks that the ids and states at HEAD agree with the readers').
-from generator.readers.mdtable import has_separator, split_cells
-from generator.readers.queue import (
-    _ACK_START,
-    _ITEM_MARKER,
-    _SEPARATOR,
-    MESSAGE_TYPES,
-    STATES,
-    _known,
-    _parse_heading,
+from generator.readers.queue import MESSAGE_TYPES, STATES, ack_parts, known_value, parse_heading
+from generator.readers.queue_scan import is_ack_line
+from generator.readers.scoreboard import header_columns, read_row, read_scoreboard
+from generator.readers.secrets import (
+    Secret,
+    find_in_path,
+    find_secrets,
+    may_hold_secret,
+    redact_path,
+    redact_text,
 )
-from generator.readers.scoreboard import _header_key, _read_row, _Reader, _session, read_scoreboard
-from generator.readers.secrets import _TRIGGER, redact_text
 from generator.timeutil import parse_stamp
 
 _BLANKS = re.compile(r"\n{3,}")
@@ -58,7 +64,7 @@ Fetch = Callable[[str], bytes | None]
 
 def _redact(text: str) -> str:
     """`redact_text`, skipped for the many lines that hold nothing a credential needs."""
-    return redact_text(text) if _TRIGGER.search(text) else text
+    return redact_text(text) if may_hold_secret(text) else text
 
 
 def _digest(text: str) -> str:
@@ -168,9 +174,14 @@ class _Span:
 class Walk:
     """The blackboard's history so far; `commit` feeds it one commit's blackboard diffs."""
 
-    def __init__(self, scoreboard: str, queue_dir: str) -> None:
+    def __init__(self, scoreboard: str, queue_dir: str, key: bytes | None = None) -> None:
         self.scoreboard = scoreboard
         self.queue_dir = queue_dir
+        # The key of the credentials' fingerprints; without one (no private cache folder) a
+        # key of this run only, so a cache written with it is never resumed.
+        self.key = key if key is not None else os.urandom(32)
+        # fingerprint -> (path, line (0: the file's name), kind, masked prefix, sha)
+        self.secrets: dict[str, tuple[str, int, str, str, str]] = {}
         self.queues: dict[str, _Queue] = {}
         self.trails: list[_Trail] = []
         self.graveyard: dict[tuple[str, str], int] = {}  # (path, id) -> deleted trail
@@ -212,15 +223,20 @@ class Walk:
     # --- queues ----------------------------------------------------------------------------
 
     def _queue(self, sha: str, diff: FileDiff, fetch: Fetch) -> None:
-        track = self.queues.get(diff.path)
+        # Known by its shown name, as the queue reader knows it: a credential in the file name
+        # reaches neither a message id nor the history cache.
+        path = redact_path(diff.path)
+        track = self.queues.get(path)
         if diff.status == "D" or not diff.regular:
             if track is not None:
                 for block in track.blocks:
                     self._gone(track, block, sha)
-                del self.queues[diff.path]
+                del self.queues[path]
             return
         if track is None:
-            track = self.queues[diff.path] = _Queue(diff.path)
+            track = self.queues[path] = _Queue(path)
+            if path != diff.path:
+                self._remember(sha, path, find_in_path(diff.path, self.key)[1])
         old_lines = track.lines
         region = None
         if not diff.binary and old_lines is not None:
@@ -230,6 +246,8 @@ class Walk:
             if track.lines is None:
                 return  # unreadable now: the blocks keep their last readable state
             region = (0, len(track.lines), 1 << 62, 0)  # split the whole file again
+        if track.lines is not None:
+            self._scan(sha, path, track.lines, region[0], region[1])
         self._rescan(track, sha, *region)
 
     def _rescan(self, track: _Queue, sha: str, lo: int, hi: int, old_hi: int, delta: int) -> None:
@@ -462,11 +480,14 @@ class Walk:
         lines = self.board_lines
         # A heartbeat rewrites one row in place: then only that row is read again.
         quick = _row_edits(diff, self.board_rows) if lines is not None else None
-        if diff.binary or lines is None or _apply(lines, diff) is None:
+        region = _apply(lines, diff) if not diff.binary and lines is not None else None
+        if lines is None or region is None:
             quick = None
             lines = self.board_lines = fetch_lines(fetch, diff.blob)
             if lines is None:
                 return  # unreadable in this version: the claims stand as they were
+            region = (0, len(lines), 0, 0)
+        self._scan(sha, self.scoreboard, lines, region[0], region[1])
         if quick is not None and self.board_rows is not None and self.board_header is not None:
             header, columns = self.board_header
             for i in quick:
@@ -490,11 +511,7 @@ class Walk:
         if not board.header:
             self.board_rows = self.board_header = None
             return False
-        keys = [_header_key(h) for h in board.header]
-        columns: dict[str, int] = {}
-        for index, key in enumerate(keys):
-            columns.setdefault(key, index)
-        self.board_header = (board.header, columns)
+        self.board_header = (board.header, header_columns(board.header))
         self.board_rows = {}
         for row in board.rows:
             assert row.source.line is not None
@@ -523,9 +540,53 @@ class Walk:
             if span.scopes[-1][1] != row.paths:
                 span.scopes.append((sha, row.paths))
 
+    # --- credentials ---------------------------------------------------------------------------
+
+    def _scan(self, sha: str, path: str, lines: list[str], lo: int, hi: int) -> None:
+        """Remember the credentials in the lines a commit wrote (`lo:hi` of the new version)."""
+        text = "\n".join(lines[lo:hi])
+        if may_hold_secret(text):
+            found = find_secrets(text, self.key)[1]
+            self._remember(sha, path, [replace(s, line=s.line + lo) for s in found])
+
+    def _remember(self, sha: str, path: str, found: Iterable[Secret]) -> None:
+        for s in found:
+            if s.fingerprint is not None and s.fingerprint not in self.secrets:
+                self.secrets[s.fingerprint] = (path, s.line, s.kind, s.shown, sha)
+
+    def key_id(self) -> str:
+        """Names the fingerprints' key without giving it away (a cache must match it)."""
+        return hmac.new(self.key, b"statusboard fingerprint key", hashlib.sha256).hexdigest()[:16]
+
+    def secrets_for(self, commits: dict[str, Commit]) -> tuple[HistorySecret, ...]:
+        """The credentials some version held that the files at HEAD no longer hold."""
+        if not self.secrets:
+            return ()
+        still: set[str] = set()
+        texts = [q.lines for q in self.queues.values()] + [self.board_lines]
+        for lines in texts:
+            if lines is not None:
+                still.update(
+                    s.fingerprint or "" for s in find_secrets("\n".join(lines), self.key)[1]
+                )
+        out = []
+        for fingerprint, (path, line, kind, shown, sha) in self.secrets.items():
+            if fingerprint in still or sha not in commits:
+                continue
+            if line == 0 and path in self.queues:
+                continue  # the file still has that name: the queue reader reports it
+            out.append(HistorySecret(path, line or None, kind, shown, commits[sha]))
+        out.sort(key=lambda s: (s.path, s.commit.at, s.line or 0, s.kind))
+        return tuple(out)
+
     # --- results ---------------------------------------------------------------------------
 
-    def trails_for(self, commits: dict[str, Commit]) -> tuple[MessageTrail, ...]:
+    def trails_for(
+        self, commits: dict[str, Commit], starting: frozenset[str] = frozenset()
+    ) -> tuple[MessageTrail, ...]:
+        """The messages' trails. The `starting` commits (a shallow clone's boundary) are the
+        starting state, not a change: no event is theirs, so a block already there has no
+        `added` (who added it, and when, is in the history that was not fetched)."""
         out = []
         for t in self.trails:
             events = tuple(
@@ -539,7 +600,7 @@ class Walk:
                     detail,
                 )
                 for kind, sha, state, before, by, at, detail in t.events
-                if sha in commits
+                if sha in commits and sha not in starting
             )
             out.append(
                 MessageTrail(
@@ -590,7 +651,8 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
 
     A block whose text is that of a block in `known` takes that block's reading.
     """
-    block = _Block(span.start, span.heading, span.first_ack, span.exact)
+    shown = _redact(span.heading) if span.heading is not None else None  # kept in the cache
+    block = _Block(span.start, shown, span.first_ack, span.exact)
     if span.heading is None:
         return block
     last = end
@@ -608,16 +670,16 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
         block.sender, block.to, block.type = same.sender, same.to, same.type
         block.base = same.base if not same.base.startswith("L") else f"L{span.start + 1}"
         return block
-    heading = _parse_heading(_redact(span.heading))
+    heading = parse_heading(shown or "")
     sender = heading.first("from") if heading.parsed else None
     if heading.parsed and heading.stamp is not None and sender and heading.stamp_text is not None:
         block.base = f"{heading.stamp_text}-{sender}"
     else:
         block.base = f"L{span.start + 1}"
     if heading.parsed:
-        block.status = _known(heading.first("status"), STATES) or "sent"
+        block.status = known_value(heading.first("status"), STATES) or "sent"
         block.sender, block.to = sender, heading.first("to")
-        block.type = _known(heading.first("type"), MESSAGE_TYPES)
+        block.type = known_value(heading.first("type"), MESSAGE_TYPES)
     block.fields = tuple((k, v) for k, v in heading.fields if k.lower() != "status") + tuple(
         ("", p) for p in heading.stray
     )
@@ -625,7 +687,7 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
     taken: set[int] = set()
     if heading.parsed:
         for a, b in queue_scan.items(lines, span, end):
-            if not _ACK_START.match(lines[a]):
+            if not is_ack_line(lines[a]):
                 continue
             while b > a + 1 and not lines[b - 1].strip():
                 b -= 1
@@ -636,7 +698,7 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
     body = [
         x
         for i, x in enumerate(lines[span.start + 1 : end], span.start + 1)
-        if i not in taken and not _ACK_START.match(x)
+        if i not in taken and not is_ack_line(x)
     ]
     block.body = _digest(_BLANKS.sub("\n\n", "\n".join(body).strip()))
     block.acks = tuple(acks)
@@ -644,20 +706,15 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
 
 
 def _ack(raw: list[str]) -> tuple[str, str, str, str] | None:
-    """(digest, state, by, time) of an ack item, as the queue reader's `_read_ack` reads it."""
+    """(digest, state, by, time) of an ack item, as the queue reader reads it."""
     raw = [_redact(x) for x in raw]
-    content = " ".join(
-        [_ITEM_MARKER.sub("", raw[0]).strip(), *(x.strip() for x in raw[1:])]
-    ).strip()
-    parts = [p.strip() for p in _SEPARATOR.split(content)]
-    while parts and not parts[-1]:
-        parts.pop()
+    parts = ack_parts(raw)
     if len(parts) < 4 or parts[0].lower() != "ack" or not parts[2] or not parts[3]:
         return None
     stamp = parse_stamp(parts[1].strip("`"))
     if stamp is None:
         return None
-    state = _known(parts[3], STATES) or parts[3]
+    state = known_value(parts[3], STATES) or parts[3]
     return (_digest("\n".join(raw)), state, parts[2], stamp.iso())
 
 
@@ -688,17 +745,8 @@ def _one_row(
     path: str, index: int, line: str, header: tuple[str, ...], columns: dict[str, int]
 ) -> tuple[str | None, _Row, str | None] | None:
     """One table row read as the scoreboard reader reads it; None when it is no longer a row."""
-    text = _redact(line)
-    if not has_separator(text):
-        return None
-    cells = split_cells(text)
-    session_index = columns.get("session", 0)
-    session_cell = cells[session_index] if session_index < len(cells) else ""
-    others = [c for i, c in enumerate(cells) if i != session_index]
-    if not any(cells) or (_session(session_cell)[0] is None and not any(others)):
-        return None
-    row = _read_row(_Reader(path, []), index + 1, text, header, columns, cells)
-    return _summary(row)
+    row = read_row(path, index + 1, _redact(line), header, columns)
+    return _summary(row) if row is not None else None
 
 
 def _name(session: str, label: str) -> str | None:
@@ -812,6 +860,8 @@ def dump(walk: Walk) -> dict[str, Any]:
             for t in walk.trails
         ],
         "graveyard": [[p, i, n] for (p, i), n in walk.graveyard.items()],
+        # keyed hashes and masked prefixes only: never a credential's value
+        "secrets": [walk.key_id(), [[f, *where] for f, where in walk.secrets.items()]],
         "board": [
             lines_digest(walk.board_lines) if walk.board_lines is not None else None,
             walk.board_lines is not None,
@@ -853,15 +903,24 @@ def _span(d: list[Any]) -> _Span:
     )
 
 
-def load(data: dict[str, Any], read: Callable[[str], list[str] | None]) -> Walk:
+def load(
+    data: dict[str, Any], read: Callable[[str], list[str] | None], key: bytes | None = None
+) -> Walk:
     """A walk from `dump`'s data, its files read again at its head with `read(path)`.
 
     Raises StaleState when anything does not fit: a file whose text git gives differently than
     when it was dumped, ids that do not come out the same, or data of the wrong shape.
     """
     try:
-        walk = Walk(str(data["scoreboard"]), str(data["queue_dir"]))
+        walk = Walk(str(data["scoreboard"]), str(data["queue_dir"]), key)
         walk.head = data["head"]
+        key_id, found = data["secrets"]
+        if found and key_id != walk.key_id():
+            raise StaleState("the cached credentials' fingerprints are of another key")
+        walk.secrets = {
+            str(f): (str(p), int(line), str(kind), str(shown), str(sha))
+            for f, p, line, kind, shown, sha in found
+        }
         for path, digest, blocks in data["queues"]:
             track = walk.queues[path] = _Queue(path)
             track.lines = read(path) if digest is not None else None

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from generator.model import Ack, Message, Problem, QueueFile, SourceRef, Stamp
 from generator.readers._text import clip, or_list, raw_block, trimmed_range
-from generator.readers.queue_scan import is_message_heading, split_queue
+from generator.readers.queue_scan import is_ack_line, is_message_heading, split_queue
 from generator.timeutil import parse_stamp
 
 RULE = "message-parse"
@@ -23,14 +23,13 @@ EXPECTED_ACK = "`- ack · <timestamp> · <by> · <state>[ · <note>]`"
 # ` · ` is the separator; `·` without spaces and ` | ` are accepted too.
 _SEPARATOR = re.compile(r"\s*·\s*|\s+\|\s+")
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)$")
-_ACK_START = re.compile(r"^\s{0,3}[-*+]\s+ack(?=$|[\s·|:])", re.IGNORECASE)
 _ITEM_MARKER = re.compile(r"^\s{0,3}[-*+]\s+")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(slots=True)
-class _Heading:
-    """What a heading line says, before ids and problems are worked out."""
+class Heading:
+    """What a message heading line says, before ids and problems are worked out."""
 
     stamp: Stamp | None = None
     stamp_text: str | None = None  # the part meant as the send time, as written
@@ -40,7 +39,22 @@ class _Heading:
 
     @property
     def parsed(self) -> bool:
-        return self.stamp is not None or any(k.lower() in KNOWN_KEYS for k, _ in self.fields)
+        """Whether it reads as a message: its send time is read (the time dates, orders and ages
+        the message; a heading without a readable one is kept raw, as formats.md says)."""
+        return self.stamp is not None
+
+    def reason(self, shown: str) -> str:
+        """Why a heading that did not parse is not a message, for the `message-parse` finding."""
+        if not any(k.lower() in KNOWN_KEYS for k, _ in self.fields):
+            return f"the heading `{clip(shown)}` is not a message heading (expected {EXPECTED_HEADING})"
+        if self.stamp_text is None:
+            return (
+                f"the heading `{clip(shown)}` has no send timestamp (expected {EXPECTED_HEADING})"
+            )
+        return (
+            f"the heading `{clip(shown)}`: `{clip(self.stamp_text, 40)}` is not a timestamp "
+            "(expected YYYY-MM-DDTHH:MMZ)"
+        )
 
     def first(self, key: str) -> str | None:
         """The first non-empty value of `key` (case-insensitive)."""
@@ -140,15 +154,11 @@ def _read_message(
     last = end
     while last > start + 1 and not lines[last - 1].strip():
         last -= 1
-    heading = _parse_heading(heading_text)
+    heading = parse_heading(heading_text)
     if not heading.parsed:
         ident, anchor = qfile.new_id(f"L{line_no}")
         shown = f"## {heading_text}".rstrip()
-        qfile.report(
-            line_no,
-            f"the heading `{clip(shown)}` is not a message heading (expected {EXPECTED_HEADING}); "
-            "the block is kept as written",
-        )
+        qfile.report(line_no, f"{heading.reason(shown)}; the block is kept as written")
         return Message(
             id=ident,
             anchor=anchor,
@@ -176,12 +186,12 @@ def _read_message(
     else:
         ident, anchor = qfile.new_id(f"L{line_no}")
     _report_heading(qfile, line_no, ident, heading)
-    type_ = _known(heading.first("type"), MESSAGE_TYPES)
-    status = _known(heading.first("status"), STATES)
+    type_ = known_value(heading.first("type"), MESSAGE_TYPES)
+    status = known_value(heading.first("status"), STATES)
     acks: list[Ack] = []
     ack_lines: set[int] = set()
     for a, b in items:
-        if not _ACK_START.match(lines[a]):
+        if not is_ack_line(lines[a]):
             continue
         while b > a + 1 and not lines[b - 1].strip():
             b -= 1
@@ -213,10 +223,12 @@ def _read_message(
     )
 
 
-def _parse_heading(text: str) -> _Heading:
+def parse_heading(text: str) -> Heading:
+    """The parts of a message heading (the text after `## `): send time, `key:value` fields,
+    and the parts that are neither. Never raises; `parsed` says whether it reads as a message."""
     parts = [p.strip() for p in _SEPARATOR.split(text.strip())]
     parts = [p for p in parts if p]  # a trailing ` ·` leaves an empty part
-    heading = _Heading()
+    heading = Heading()
     if not parts:
         return heading
     rest = parts
@@ -241,19 +253,10 @@ def _parse_heading(text: str) -> _Heading:
     return heading
 
 
-def _report_heading(qfile: _File, line_no: int, ident: str, heading: _Heading) -> None:
+def _report_heading(qfile: _File, line_no: int, ident: str, heading: Heading) -> None:
     """One problem per thing wrong with a heading that was otherwise read."""
     who = f"message `{ident}`"
-    if heading.stamp_text is None:
-        qfile.report(
-            line_no, f"{who}: the heading has no send timestamp (expected {EXPECTED_HEADING})"
-        )
-    elif heading.stamp is None:
-        qfile.report(
-            line_no,
-            f"{who}: `{clip(heading.stamp_text)}` is not a timestamp (expected YYYY-MM-DDTHH:MMZ)",
-        )
-    elif heading.stamp_misplaced:
+    if heading.stamp_misplaced:  # (a heading without a readable send time did not parse)
         qfile.report(
             line_no, f"{who}: the send timestamp `{heading.stamp_text}` is not first in the heading"
         )
@@ -284,12 +287,7 @@ def _report_heading(qfile: _File, line_no: int, ident: str, heading: _Heading) -
 def _read_ack(qfile: _File, ident: str, a: int, b: int) -> Ack | None:
     """One ack list item (lines [a, b)); None, and a problem, when it is malformed."""
     raw_lines = qfile.lines[a:b]
-    content = " ".join(
-        [_ITEM_MARKER.sub("", raw_lines[0]).strip(), *(line.strip() for line in raw_lines[1:])]
-    ).strip()
-    parts = [p.strip() for p in _SEPARATOR.split(content)]
-    while parts and not parts[-1]:
-        parts.pop()
+    parts = ack_parts(raw_lines)
     shown = f"`{clip(raw_lines[0].strip())}`"
     if len(parts) < 4 or parts[0].lower() != "ack" or not parts[2] or not parts[3]:
         qfile.report(
@@ -306,7 +304,7 @@ def _read_ack(qfile: _File, ident: str, a: int, b: int) -> Ack | None:
             "it stays in the body",
         )
         return None
-    state = _known(parts[3], STATES) or parts[3]
+    state = known_value(parts[3], STATES) or parts[3]
     if state not in STATES:
         qfile.report(
             a + 1,
@@ -323,7 +321,19 @@ def _read_ack(qfile: _File, ident: str, a: int, b: int) -> Ack | None:
     )
 
 
-def _known(value: str | None, allowed: tuple[str, ...]) -> str | None:
+def ack_parts(raw_lines: list[str]) -> list[str]:
+    """The ` · `-separated parts of an ack item's lines (`ack`, time, by, state, note…), the
+    list marker removed and continuation lines joined; trailing empty parts dropped."""
+    content = " ".join(
+        [_ITEM_MARKER.sub("", raw_lines[0]).strip(), *(line.strip() for line in raw_lines[1:])]
+    ).strip()
+    parts = [p.strip() for p in _SEPARATOR.split(content)]
+    while parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def known_value(value: str | None, allowed: tuple[str, ...]) -> str | None:
     """`value` in its canonical lower case when it is one of `allowed`, else as written."""
     if value is not None and value.lower() in allowed:
         return value.lower()

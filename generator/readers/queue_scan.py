@@ -39,6 +39,11 @@ _SIMPLE_ITEM = re.compile(r"[-*+][ \t]+\S")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 
 
+def is_ack_line(line: str) -> bool:
+    """Whether `line` starts an ack list item (`- ack · …`), the only items a message holds."""
+    return _ACK_START.match(line) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """One block of a queue file: the preamble (`heading` None) or a message from its heading line.

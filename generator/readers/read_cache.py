@@ -6,7 +6,8 @@ exact same model (`read-*.json`, one per queue file; generator/cache.py checks t
 signed like the render cache's: what the site shows of a message must come from the repository,
 not from a file anyone could have put in the cache folder). The parse is a pure function of the
 file's path and text and of the code (`code_version()` is in the key), so a cached parse is as
-good as a fresh one; the tests compare them.
+good as a fresh one; the tests compare them. Read-only (`save=False`, `statusboard inbox`), valid
+files are used and a changed file is parsed, but nothing is written or pruned.
 """
 
 from __future__ import annotations
@@ -83,21 +84,24 @@ Parse = Callable[[str, str], ParsedQueue]
 
 
 class ReadCache:
-    """Parsed queue files by path and text digest; with no folder, every file is parsed."""
+    """Parsed queue files by path and text digest; with no folder, every file is parsed.
+    With `save=False` the cache is only read: a changed file is parsed, and not stored."""
 
-    def __init__(self, folder: Path | None, secret: bytes | None) -> None:
+    def __init__(self, folder: Path | None, secret: bytes | None, *, save: bool = True) -> None:
         self.store = None
+        self.reused = self.parsed = 0
         if folder is None or secret is None:
             return
         if not model_matches():
             log.warning("the read cache is off: the model changed and its codec did not")
             return
-        self.store = Store(folder, "read", {"code": code_version()}, secret)
+        self.store = Store(folder, "read", {"code": code_version()}, secret, save=save)
 
     @classmethod
-    def open(cls, repo: Path, config: Config) -> ReadCache:
+    def open(cls, repo: Path, config: Config, *, save: bool = True) -> ReadCache:
         folder = cache_folder(repo, config)
-        return cls(folder, signing_key() if folder is not None else None)
+        secret = signing_key(create=save) if folder is not None else None
+        return cls(folder, secret, save=save)
 
     def queue(self, rel: str, text: str, parse: Parse) -> ParsedQueue:
         """`parse(rel, text)`, or what it gave before for the same path and text."""
@@ -109,10 +113,13 @@ class ReadCache:
             try:
                 data = json.loads(payload)
                 if data["digest"] == digest:
-                    return _decode(rel, text, data)
+                    decoded = _decode(rel, text, data)
+                    self.reused += 1
+                    return decoded
             except (KeyError, IndexError, TypeError, ValueError) as exc:
                 log.info("read cache for %s ignored: an unexpected shape (%r)", rel, exc)
         parsed = parse(rel, text)
+        self.parsed += 1
         data = _encode(rel, text, digest, parsed)
         if data is None:
             return parsed
@@ -123,6 +130,7 @@ class ReadCache:
     def finish(self) -> None:
         """Drop the cache files of queue files this build did not read (deleted or renamed)."""
         if self.store is not None:
+            log.info("read cache: %d queue file(s) reused, %d parsed", self.reused, self.parsed)
             self.store.prune()
 
 

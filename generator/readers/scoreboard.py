@@ -72,10 +72,7 @@ def read_scoreboard(path: str, text: str) -> tuple[Scoreboard, list[Problem]]:
 
 def _read_table(reader: _Reader, table: TableSpan) -> Scoreboard:
     header = tuple(split_cells(reader.lines[table.header]))
-    keys = [_header_key(h) for h in header]
-    columns: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        columns.setdefault(key, index)
+    columns = header_columns(header)
     missing = [c for c in COLUMNS if c.lower() not in columns]
     if missing:
         reader.report(
@@ -110,7 +107,7 @@ def _read_table(reader: _Reader, table: TableSpan) -> Scoreboard:
         session_index = columns.get("session", 0)
         session_cell = cells[session_index] if session_index < len(cells) else ""
         others = [c for i, c in enumerate(cells) if i != session_index]
-        if _session(session_cell)[0] is None and not any(others):
+        if parse_session(session_cell)[0] is None and not any(others):
             # A note such as `(none yet)` in an otherwise empty row: nothing to read as a claim.
             unparsed.append(RawBlock(SourceRef(reader.path, index + 1), line))
             reader.report(
@@ -132,6 +129,33 @@ def _read_table(reader: _Reader, table: TableSpan) -> Scoreboard:
     )
 
 
+def header_columns(header: tuple[str, ...]) -> dict[str, int]:
+    """Column key → index of its first cell, for a header row's cells."""
+    columns: dict[str, int] = {}
+    for index, key in enumerate(header_key(h) for h in header):
+        columns.setdefault(key, index)
+    return columns
+
+
+def read_row(
+    path: str, line_no: int, line: str, header: tuple[str, ...], columns: dict[str, int]
+) -> ClaimRow | None:
+    """One line of the claim table read as `read_scoreboard` reads it, without its problems.
+
+    None when the line is no claim row: no `|` separators, every cell empty, or a note without a
+    session id in an otherwise empty row. For the history replay, which reads past versions.
+    """
+    if not has_separator(line):
+        return None
+    cells = split_cells(line)
+    session_index = columns.get("session", 0)
+    cell = cells[session_index] if session_index < len(cells) else ""
+    others = [c for i, c in enumerate(cells) if i != session_index]
+    if not any(cells) or (parse_session(cell)[0] is None and not any(others)):
+        return None
+    return _read_row(_Reader(path, []), line_no, line, header, columns, cells)
+
+
 def _read_row(
     reader: _Reader,
     line_no: int,
@@ -145,7 +169,7 @@ def _read_row(
         return cells[index] if index is not None and index < len(cells) else None
 
     session_cell = cell("Session")
-    session_id, name = _session(session_cell or "")
+    session_id, name = parse_session(session_cell or "")
     label = f"row `{session_id}`" if session_id else "the row"
     if session_cell is not None and session_id is None:
         if session_cell:
@@ -219,7 +243,7 @@ def _read_row(
     )
 
 
-def _session(text: str) -> tuple[str | None, str | None]:
+def parse_session(text: str) -> tuple[str | None, str | None]:
     """(id, display name) of a Session cell; markdown emphasis and backticks are ignored."""
     cleaned = re.sub(r"[`*]", "", text).strip()
     m = _SESSION_CELL.match(cleaned)
@@ -305,9 +329,10 @@ def claimed_paths(scope: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _header_key(cell: str) -> str:
+def header_key(cell: str) -> str:
+    """A header cell as a column key: `**Session:**` → `session`."""
     return re.sub(r"[`*_]", "", cell).strip().rstrip(":").strip().lower()
 
 
 def _header_keys(line: str) -> list[str]:
-    return [_header_key(c) for c in split_cells(line)]
+    return [header_key(c) for c in split_cells(line)]

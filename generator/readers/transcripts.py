@@ -14,8 +14,13 @@ from generator.readers.tracker_json import loose_stamp, type_name
 
 RULE = "export-parse"
 TOOLS = ("sessions_send", "sessions_spawn", "sessions_history", "sessions_list", "subagents")
-# Tools an agent uses to write to the person (the DND rule looks at these too).
+# Tools an agent uses to write to the person (the DND rule looks at these too). MCP Agent Mail's
+# `send_message` writes to other agents: under a `*mail*` MCP server, or with its arguments
+# (`sender_name`, `project_key`), it is not one of these.
 PERSON_TOOLS = ("message", "send_message")
+_AGENT_MAIL_ARGS = frozenset({"sender_name", "project_key"})
+_CALL_TYPES = frozenset({"toolCall", "tool_call", "tool_use", "function_call", "toolUse"})
+_MISSING = object()  # a call object that names its tool but carries no arguments at all
 _NAME_KEYS = ("name", "tool", "tool_name", "toolName", "function", "recipient_name")
 _ARG_KEYS = ("arguments", "input", "args", "params")
 _TIME_KEYS = ("timestamp", "ts", "created_at", "createdAt", "time")
@@ -33,8 +38,16 @@ def tool_name(value: Any) -> str | None:
     """`sessions_send` from `sessions_send`, `functions.sessions_send` or `mcp__x__sessions_send`."""
     if not isinstance(value, str):
         return None
-    name = re.split(r"[./]|__", value.strip())[-1]
+    parts = re.split(r"[./]|__", value.strip())
+    name = parts[-1]
+    if name in PERSON_TOOLS and any("mail" in p.lower() for p in parts[:-1]):
+        return None  # mcp__mcp_agent_mail__send_message: agent to agent
     return name if name in TOOLS or name in PERSON_TOOLS else None
+
+
+def agent_mail_call(tool: str, arguments: tuple[tuple[str, CallValue], ...]) -> bool:
+    """Whether a `send_message` call is MCP Agent Mail's (to agents), by its arguments."""
+    return tool == "send_message" and any(k in _AGENT_MAIL_ARGS for k, _ in arguments)
 
 
 def _value(value: Any) -> CallValue:
@@ -77,6 +90,9 @@ def _calls(
             key = next((k for k in _ARG_KEYS if k in node), None)
             if key is not None:
                 yield name, node[key], here
+                return
+            if node.get("type") in _CALL_TYPES:
+                yield name, _MISSING, here
                 return
         for child in node.values():
             yield from _calls(child, here, depth + 1)
@@ -135,8 +151,15 @@ def read_transcript(path: str, text: str) -> tuple[list[AgentCall], list[Problem
     for number, line, obj in parsed:
         found = list(_calls(obj, None))
         for tool, raw, at in found:
-            args, readable = _arguments(raw)
-            if not readable:
+            args: tuple[tuple[str, CallValue], ...] = ()
+            readable = False
+            if raw is _MISSING:
+                report(number, f"transcript line {number}: the `{tool}` call has no arguments")
+            else:
+                args, readable = _arguments(raw)
+            if readable and agent_mail_call(tool, args):
+                continue  # MCP Agent Mail between agents, not a message to the person
+            if not readable and raw is not _MISSING:
                 report(
                     number,
                     f"transcript line {number}: the arguments of `{tool}` are not a JSON object "

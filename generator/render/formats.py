@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from generator import __version__
 from generator.model import Finding, Severity
@@ -56,9 +57,12 @@ def finding_record(f: Finding) -> dict[str, Any]:
 
 
 def format_text(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
-    """`path:line: rule message` lines, then a summary line."""
+    """`path:line: severity rule message` lines (as ruff and eslint print), then a summary line."""
     # One finding per line, always: a newline inside a message would split it in two.
-    lines = [f"{location(f)}: {f.rule} {' '.join(f.message.split())}" for f in findings]
+    lines = [
+        f"{location(f)}: {f.severity.value} {f.rule} {' '.join(f.message.split())}"
+        for f in findings
+    ]
     lines.append(("" if not findings else "\n") + summary_line(findings))
     return "\n".join(lines) + "\n"
 
@@ -66,6 +70,12 @@ def format_text(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
 def format_json(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
     """The `lint.json` document: a list of findings."""
     return json.dumps([finding_record(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_uri(path: str) -> str:
+    """A repository path as the relative URI reference SARIF requires (§3.10.2): spaces, `#`,
+    `%`, `?` and non-ASCII percent-encoded (UTF-8), `/` kept. JSON and JUnit keep plain paths."""
+    return quote(path, safe="/")
 
 
 def sarif_document(
@@ -89,7 +99,8 @@ def sarif_document(
         driver_rules.append(entry)
     results = []
     for f in findings:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"}}
+        artifact = {"uri": sarif_uri(f.path), "uriBaseId": "SRCROOT"}
+        physical: dict[str, Any] = {"artifactLocation": artifact}
         if f.line is not None:
             physical["region"] = {"startLine": f.line}
         result: dict[str, Any] = {

@@ -14,7 +14,8 @@ rendered again. The files hold HTML that goes into the pages as it is, so they a
 this user's key (generator/cache.py), and a file that does not verify is never used.
 
 A file is written again only when a fragment was added, then holding only those this build used;
-the files of pages no longer built are deleted.
+the files of pages no longer built are deleted. A read-only cache (`save=False`) uses the files and
+writes nothing.
 """
 
 from __future__ import annotations
@@ -22,18 +23,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import marshal
 import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.bccache
 from markupsafe import Markup
 
-from generator.cache import Store, cache_folder, code_version, signing_key
+from generator.cache import Store, cache_folder, code_version, signing_key, template_cache
 from generator.config import Config
 from generator.render.markdown import render_inline, render_markdown
 
@@ -81,6 +79,7 @@ class PageFragments:
         self.used: dict[str, Fragment] = {}
         self.added = 0
         self.hits = 0
+        self.released = False
 
     def get(self, key: str) -> Fragment | None:
         fragment = self.used.get(key)
@@ -127,55 +126,25 @@ class MarkdownCache:
         return Markup(fragment[0])
 
 
-class TemplateCache(jinja2.BytecodeCache):
-    """The page templates compiled, kept signed in the cache folder: compiling them all takes
-    longer than rendering every cached page (a tenth of a second on every build).
-
-    This is the one cache that holds code (marshalled code objects, for `jinja2`): a file is
-    loaded only when its signature verifies with this user's private key, so only code this
-    user's own statusboard compiled ever runs; one from anywhere else is compiled again.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.compiled: dict[str, bytes] = {}  # written by `save`, with the rest of the cache
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = self.store.load(f"{bucket.key} {bucket.checksum}")
-        if payload is None:
-            return
-        try:
-            bucket.code = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.code is not None:
-            self.compiled[f"{bucket.key} {bucket.checksum}"] = marshal.dumps(bucket.code)
-
-    def save(self) -> None:
-        for name, payload in self.compiled.items():
-            self.store.save(name, payload)
-        self.compiled.clear()
-        self.store.prune()
-
-
 class FragmentCache:
     """Per-page fragment files in the cache folder (keys name what else a fragment depends on)."""
 
-    def __init__(self, folder: Path, secret: bytes) -> None:
-        self.store = Store(folder, "render", {"code": code_version()}, secret)
-        templates = Store(folder, "template", {"code": code_version()}, secret, suffix=".bin")
-        self.templates = TemplateCache(templates)
+    def __init__(self, folder: Path, secret: bytes, *, save: bool = True) -> None:
+        self.store = Store(folder, "render", {"code": code_version()}, secret, save=save)
+        # Compiled templates: jinja2's own bytecode cache, in the user's folder, not this one.
+        self.templates = template_cache(save)
         self.pages: dict[str, PageFragments] = {}
 
     @classmethod
-    def open(cls, root: str, config: Config) -> FragmentCache | None:
+    def open(cls, root: str, config: Config, *, save: bool = True) -> FragmentCache | None:
         """The cache of the repository at `root`; None when caching is off (`--no-cache`) or
-        there is no signing key (generator/cache.py: only signed fragments are trusted)."""
+        there is no signing key (generator/cache.py: only signed fragments are trusted). With
+        `save=False` it is read-only: `save()` writes nothing and no key is created."""
         folder = cache_folder(Path(root), config) if root else None
-        secret = signing_key() if folder is not None else None
-        return cls(folder, secret) if folder is not None and secret is not None else None
+        secret = signing_key(create=save) if folder is not None else None
+        if folder is None or secret is None:
+            return None
+        return cls(folder, secret, save=save)
 
     def markdown(self) -> MarkdownCache:
         return MarkdownCache(self.page("(markdown)"))
@@ -193,13 +162,22 @@ class FragmentCache:
     def misses(self) -> int:
         return sum(p.added for p in self.pages.values())
 
+    def release(self, name: str) -> None:
+        """The page `name` is rendered: write its fragments now if they changed, and let them go
+        (a large board's cards are a hundred megabytes; the pages hold them meanwhile)."""
+        page = self.pages.get(name)
+        if page is None or page.released:
+            return
+        if page.changed:
+            self.store.save(page.name, _encode(page.used))
+        page.stored, page.used, page.released = {}, {}, True
+
     def save(self) -> None:
         """Write the pages whose fragments changed; drop the files of pages no longer built."""
         for page in self.pages.values():
-            if page.changed:
+            if page.changed and not page.released:
                 self.store.save(page.name, _encode(page.used))
         self.store.prune()
-        self.templates.save()
 
     def _load(self, name: str) -> dict[str, Fragment]:
         payload = self.store.load(name)

@@ -2,6 +2,10 @@
 
 Message bodies, scoreboard prose and rule docs go through markdown-it-py with raw HTML off (it
 shows escaped), link and image schemes filtered, and every link marked `rel="nofollow noopener"`.
+An image becomes a link to it (its alt text and address), never an `<img>`: a page loads nothing
+from a third party, so a tracking pixel in a message sees no reader. A block markdown-it cannot
+render whole (nested past its limit, or too large: generator/markdown_limits.py, which the lint's
+markdown-not-rendered rule calls too) is shown as its raw text, escaped, so nothing written is lost.
 The output is meant to sit inside a raw HTML block of a Python-Markdown page, so characters that
 Python-Markdown's preprocessors would still act on there (code fences) are written as entities.
 """
@@ -14,10 +18,13 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
+
+from generator.markdown_limits import Unrendered, check_tokens, parser, too_large, top_level_blocks
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 REL = "nofollow noopener"
@@ -27,6 +34,7 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 _FENCE_CHARS = str.maketrans({"`": "&#96;", "~": "&#126;"})
 _LINE_HASH = re.compile(r"^([ \t]*)#", re.M)
 _NEEDS_ESCAPE = re.compile(r"[&<>\"'`~#]")
+_NEWLINE = re.compile(r"\r\n?|\n")  # markdown-it's own line split, so its line numbers match
 
 
 def url_allowed(url: str) -> bool:
@@ -55,11 +63,27 @@ def _link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+def _image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A link to the image, never the image: showing it would make every reader's browser ask
+    the image's host for it."""
+    token = tokens[idx]
+    src = escapeHtml(str(token.attrGet("src") or ""))
+    alt = escapeHtml(self.renderInlineAsText(token.children or [], options, env))
+    title = token.attrGet("title")
+    tip = f' title="{escapeHtml(str(title))}"' if title else ""
+    text = (
+        f'image: {alt}</a> <span class="sb-img__url">({src})</span>' if alt else f"image: {src}</a>"
+    )
+    return f'<a class="sb-img" href="{src}" rel="{REL}"{tip}>{text}'
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = _SafeMarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = parser(_SafeMarkdownIt)
     md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("image", _image)
     return md
 
 
@@ -77,13 +101,39 @@ def render_markdown(text: str, heading_offset: int = 0) -> Markup:
     """
     if not text.strip():
         return Markup("")
+    whole = too_large(text)
+    if whole is not None:  # not even parsed: time and memory stay bounded
+        return Markup(_raw_block(_NEWLINE.split(text), whole))
     md = _parser()
     tokens = md.parse(text)
     if heading_offset:
         for token in tokens:
             if token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1:]) + heading_offset)}"
-    return Markup(fence_safe(md.renderer.render(tokens, md.options, {})))
+    unrendered = check_tokens(tokens)
+    if not unrendered:
+        return Markup(fence_safe(md.renderer.render(tokens, md.options, {})))
+    raw = {u.start: u for u in unrendered}
+    lines = _NEWLINE.split(text)
+    parts: list[str] = []
+    for i, j in top_level_blocks(tokens):
+        first = tokens[i].map
+        u = raw.get(first[0]) if first is not None else None
+        if u is None:
+            parts.append(fence_safe(md.renderer.render(tokens[i:j], md.options, {})))
+        else:
+            parts.append(_raw_block(lines, u))
+    return Markup("".join(parts))
+
+
+def _raw_block(lines: list[str], u: Unrendered) -> str:
+    """Lines the renderer could not render whole, as written, escaped, with the reason."""
+    text = "\n".join(lines[u.start : u.end])
+    return (
+        '<div class="sb-unrendered">'
+        f'<p class="sb-unrendered__why">Shown as written: {escape(u.reason)}.</p>'
+        f'<pre class="sb-unrendered__text">{fence_safe(str(escape(text)))}</pre></div>\n'
+    )
 
 
 def render_inline(text: str) -> Markup:

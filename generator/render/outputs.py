@@ -17,10 +17,11 @@ from typing import Any
 
 from generator.analysis import Liveness, waiting_on
 from generator.model import Board, ClaimSpan, Message, MessageTrail, Stamp
-from generator.pipeline import Result
+from generator.render.activity import agent_mail_record, coding_session_records
 from generator.render.formats import counts, finding_record, format_junit, sarif_document
 from generator.render.fragments import PageFragments
 from generator.render.tasks import agent_record, task_counts, task_record
+from generator.result import Result
 from generator.timeutil import iso, parse_stamp
 
 SCHEMA_VERSION = 1
@@ -91,12 +92,17 @@ def _history_record(trail: MessageTrail | None) -> list[dict[str, Any]]:
     ]
 
 
-def _claim_record(span: ClaimSpan) -> dict[str, Any]:
-    """One claim row's life in git: added, each Presence value, its paths, removed."""
+def _claim_record(span: ClaimSpan, boundary: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One claim row's life in git: added, each Presence value, its paths, removed. A row
+    already there at a shallow clone's boundary has `added: null`: that history was not fetched."""
     return {
         "session": span.session,
         "label": span.label,
-        "added": {"at": iso(span.added.at), "commit": span.added.sha},
+        "added": (
+            None
+            if span.added.sha in boundary
+            else {"at": iso(span.added.at), "commit": span.added.sha}
+        ),
         "removed": (
             {"at": iso(span.removed.at), "commit": span.removed.sha} if span.removed else None
         ),
@@ -156,12 +162,18 @@ def status_document(result: Result, with_messages: bool = True) -> dict[str, Any
             "commit": history.head,
             "branch": history.branch,
             "repo": result.config.site.repo_url or history.remote_url,
+            "shallow": history.shallow,
+            "boundary": list(history.boundary),
+            # `po` in `po:sA`: how other boards address this one (an org board reads it)
+            "project_tag": result.config.project_tag,
         },
         "sessions": sessions,
         "messages": messages,
-        "claims": [_claim_record(c) for c in history.claims],
+        "claims": [_claim_record(c, history.boundary) for c in history.claims],
         "tasks": [task_record(t) for t in board.tasks],
         "agents": [agent_record(a) for a in board.agents],
+        "coding_sessions": coding_session_records(board),
+        "agent_mail": agent_mail_record(board.mail),
         "findings": {**finding_counts, "total": len(result.findings)},
         "counts": {
             "sessions": {**liveness, "total": len(sessions)},

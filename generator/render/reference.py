@@ -111,16 +111,17 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def command_reference(parser: argparse.ArgumentParser | None = None) -> str:
     """Every command and option of `statusboard`, from the argparse parser itself."""
     if parser is None:
-        from generator import cli
+        from generator.commands import parser as command_parser
 
-        parser = cli._parser()
+        parser = command_parser()
     helps: dict[str, str] = {}
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help or "" for a in action._choices_actions}
     out: list[str] = []
     for name, sub in subcommands(parser).items():
-        out += [f"### `statusboard {name}`", "", helps.get(name, "").capitalize() + ".", ""]
+        about = sub.description or helps.get(name, "").capitalize() + "."
+        out += [f"### `statusboard {name}`", "", about, ""]
         # A fixed width: argparse would otherwise wrap at the terminal's, and the page would vary.
         formatter = argparse.HelpFormatter(sub.prog, width=88)
         formatter.add_usage(sub.usage, sub._actions, sub._mutually_exclusive_groups, prefix="")

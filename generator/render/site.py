@@ -12,48 +12,28 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from generator.exceptions import UsageError
-from generator.pipeline import Result, collector_running
-from generator.progress import Progress
+from generator.collector import collector_running
+from generator.progress import Progress, plural
+from generator.render.agents_out import agent_outputs
 from generator.render.fragments import FragmentCache
+from generator.render.outdir import PROJECT, exported, replace_folder
 from generator.render.outputs import machine_outputs, status_document, write_machine_outputs
 from generator.render.pages import Site, build_pages, site_repo_url
 from generator.resources import templates_dir
+from generator.result import Result
+
+if TYPE_CHECKING:
+    from generator.render.placeholders import Fill
 
 log = logging.getLogger(__name__)
-
-# A folder holding this file was written by us, so it may be emptied before a rebuild.
-MARKER = "status.json"
-
-
-def check_output_dir(out: Path) -> None:
-    """Refuse to build into a folder we would have to delete that is not a previous site of ours."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise UsageError(f"{out} exists and is not a folder; choose another output path with -o")
-    if not any(out.iterdir()):
-        return
-    if not (out / MARKER).is_file():
-        raise UsageError(
-            f"{out} is not empty and is not a statusboard site (no {MARKER}); refusing to delete "
-            "its files. Choose an empty or new folder with -o."
-        )
-
-
-def _clean(out: Path) -> None:
-    for child in sorted(out.iterdir()):
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -63,6 +43,21 @@ def _yaml_scalar(value: Any) -> str:
 
 def mkdocs_yml(result: Result, site: Site, site_dir: Path, custom_dir: bool) -> str:
     """The generated mkdocs.yml of the temporary project."""
+    options = result.config.site
+    return mkdocs_config(
+        options.title, options.site_url, site_repo_url(result), site_dir, custom_dir, site.nav
+    )
+
+
+def mkdocs_config(
+    title: str,
+    site_url: str | None,
+    repo_url: str | None,
+    site_dir: Path,
+    custom_dir: bool,
+    nav: list[Any],
+) -> str:
+    """A mkdocs.yml from the shared template (the board's site, the org board's)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=False,  # YAML, not HTML: every value goes through the `yaml` filter instead
@@ -72,19 +67,18 @@ def mkdocs_yml(result: Result, site: Site, site_dir: Path, custom_dir: bool) -> 
         keep_trailing_newline=True,
     )
     env.filters["yaml"] = _yaml_scalar
-    options = result.config.site
     return env.get_template("mkdocs.yml.j2").render(
-        title=options.title,
-        site_url=options.site_url,
-        repo_url=site_repo_url(result),
+        title=title,
+        site_url=site_url,
+        repo_url=repo_url,
         site_dir=str(site_dir),
         custom_dir=custom_dir,
-        nav=site.nav,
+        nav=nav,
     )
 
 
 @contextmanager
-def _build_environment(epoch: int, verbose: bool) -> Iterator[None]:
+def build_environment(epoch: int, verbose: bool) -> Iterator[None]:
     """SOURCE_DATE_EPOCH for reproducible dates, and mkdocs's logging kept quiet unless verbose."""
     saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -93,17 +87,21 @@ def _build_environment(epoch: int, verbose: bool) -> Iterator[None]:
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.INFO if verbose else logging.ERROR)
-    # mkdocs's own command line installs its handler; called as a library, verbose needs one.
+    # mkdocs's own command line installs its handler; called as a library, verbose needs one,
+    # and only one: its records must not also reach the root logger's handler (cli.main's).
     handler: logging.Handler | None = None
+    propagate = loggers[0].propagate
     if verbose and not loggers[0].handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("  mkdocs: %(levelname)s %(message)s"))
         loggers[0].addHandler(handler)
+        loggers[0].propagate = False
     try:
         yield
     finally:
         if handler is not None:
             loggers[0].removeHandler(handler)
+            loggers[0].propagate = propagate
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
         for key, value in saved.items():
@@ -111,6 +109,20 @@ def _build_environment(epoch: int, verbose: bool) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _generated(path: str) -> bool:
+    return not path.startswith("docs/")
+
+
+def hold_back_html(site: Site) -> tuple[Site, Fill]:
+    """The site as mkdocs builds it: each board page's HTML held back, with the plugin object
+    that puts it in again after mkdocs' conversion (`generator.render.placeholders`). The shipped
+    docs under `docs/` are real markdown and go to mkdocs as they are."""
+    from generator.render.placeholders import hold_back  # imports mkdocs: only when building
+
+    pages, fill = hold_back(site.pages, _generated)
+    return replace(site, pages=pages), fill
 
 
 def write_project(result: Result, site: Site, project: Path, out: Path) -> Path:
@@ -138,41 +150,42 @@ def export_project(result: Result, dest: Path) -> Path:
 
     For building the site with another engine (Zensical reads the same mkdocs.yml). Its site_dir
     is `site/` inside `dest`, since Zensical refuses one outside the project. A non-empty `dest`
-    must be a previous export (its mkdocs.yml is ours); it is emptied first.
+    must be a previous export (its marker, or its mkdocs.yml is ours); it is replaced whole, like
+    the site (see `generator.render.outdir`).
     """
     dest = dest.resolve()
-    config_file = dest / "mkdocs.yml"
-    if dest.exists() and not dest.is_dir():
-        raise UsageError(f"{dest} exists and is not a folder")
-    if dest.is_dir() and any(dest.iterdir()):
-        ours = config_file.is_file() and config_file.read_text(encoding="utf-8").startswith(
-            "# Generated by statusboard"
-        )
-        if not ours:
-            raise UsageError(
-                f"{dest} is not empty and holds no mkdocs project written by statusboard; "
-                "refusing to delete its files"
-            )
-        _clean(dest)
-    return write_project(result, build_pages(result), dest, Path("site"))
+    with replace_folder(
+        dest,
+        Path(result.board.root),
+        kind=PROJECT,
+        owned=exported,
+        option="--mkdocs-project",
+    ) as stage:
+        write_project(result, build_pages(result), stage, Path("site"))
+    return dest / "mkdocs.yml"
 
 
-def site_files(result: Result) -> tuple[Site, dict[str, str]]:
+def site_files(
+    result: Result, *, save_cache: bool = True, keep: Callable[[str, str], str] | None = None
+) -> tuple[Site, dict[str, str]]:
     """The site's pages, and its machine outputs as {file name: text}.
 
     Message cards, waiting rows, markdown and status.json's message records come from the
     render cache in the repository's cache folder, and what was rendered anew is saved there
-    (unless caching is off: `--no-cache`). status.json's content is computed once: the pages
-    show its counts.
+    (unless caching is off: `--no-cache`, or `save_cache` is False: then it is only read).
+    status.json's content is computed once: the pages show its counts. `keep`: see
+    `build_pages`.
     """
-    fragments = FragmentCache.open(result.board.root, result.config)
+    fragments = FragmentCache.open(result.board.root, result.config, save=save_cache)
     if fragments is None:
         status = status_document(result)
-        site = build_pages(result, status=status)
+        site = build_pages(result, status=status, keep=keep)
         return site, machine_outputs(result, result.config.site.site_url, status)
     # The pages show only status.json's counts; its message records come from the render cache,
     # by queue file (a rebuild writes only the changed files' again).
-    site = build_pages(result, fragments=fragments, status=status_document(result, False))
+    site = build_pages(
+        result, fragments=fragments, status=status_document(result, False), keep=keep
+    )
     outputs = machine_outputs(
         result,
         result.config.site.site_url,
@@ -183,32 +196,60 @@ def site_files(result: Result) -> tuple[Site, dict[str, str]]:
     return site, outputs
 
 
-def render_site(result: Result, out: Path, progress: Progress) -> Path:
-    """Build the whole site into `out` (emptied first, if it is a previous site) and return it."""
+def render_site(result: Result, out: Path, progress: Progress, *, save_cache: bool = True) -> Path:
+    """Build the whole site into `out` and return it.
+
+    The site is written into a staging folder beside `out` and swapped in only when complete, so
+    a failed or killed build leaves the previous site as it was (see `generator.render.outdir`).
+    """
+    with replace_folder(out.resolve(), Path(result.board.root)) as stage:
+        _write_site(result, stage, progress, save_cache)
+    return out.resolve()
+
+
+def run_mkdocs(config_file: Path, fill: Fill, epoch: int, verbose: bool) -> None:
+    """Build the mkdocs project of `config_file`, the held-back page HTML filled in by `fill`."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    out = out.resolve()
-    check_output_dir(out)
-    with progress.stage("pages"):
-        site, outputs = site_files(result)
-        progress.note(f"{len(site.pages)} pages")
-    with (
-        progress.stage("site"),
-        collector_running(),
-        tempfile.TemporaryDirectory(prefix="statusboard-") as tmp,
-    ):
-        config_file = write_project(result, site, Path(tmp), out)
-        if out.exists():
-            _clean(out)
-        out.mkdir(parents=True, exist_ok=True)
-        with _build_environment(int(result.now.timestamp()), progress.verbose):
-            config = load_config(str(config_file))
-            try:
-                build(config)
-            finally:
-                # mkdocs keeps plugin and theme state on the config; release it with the temp dir.
-                config.plugins.on_shutdown()
-    with progress.stage("machine outputs"):
+    with build_environment(epoch, verbose):
+        config = load_config(str(config_file))
+        fill.install(config)
+        try:
+            build(config)
+        finally:
+            # mkdocs keeps plugin and theme state on the config; release it with the temp dir.
+            config.plugins.on_shutdown()
+
+
+def _write_site(result: Result, out: Path, progress: Progress, save_cache: bool = True) -> None:
+    """Write the pages (built by mkdocs) and the machine outputs into the empty folder `out`."""
+
+    from generator.render.placeholders import Holder  # imports mkdocs: only when building
+
+    with tempfile.TemporaryDirectory(prefix="statusboard-") as tmp:
+        # Each page's HTML is held back as soon as it is rendered, in a file beside the mkdocs
+        # project, and read back while mkdocs builds that page: a large board's pages are
+        # hundreds of megabytes, never all in memory at once.
+        holder = Holder(_generated, Path(tmp) / "held")
+        with progress.stage("pages") as stage, collector_running():
+            site, outputs = site_files(result, save_cache=save_cache, keep=holder.hold)
+            stage.count(plural(len(site.pages), "page"))
+        with progress.stage("mkdocs") as stage, collector_running():
+            # Pages added whole (the repository's docs) are held back here: splitting a page
+            # already held finds nothing more.
+            held = replace(site, pages={p: holder.hold(p, t) for p, t in site.pages.items()})
+            del site
+            config_file = write_project(result, held, Path(tmp) / "project", out)
+            del held
+            fill = holder.fill(release=True)
+            run_mkdocs(config_file, fill, int(result.now.timestamp()), progress.verbose)
+            if progress.shown:
+                stage.count(plural(sum(1 for _ in out.rglob("*.html")), "HTML file"))
+    with progress.stage("outputs") as stage:
         write_machine_outputs(result, out, outputs)
-    return out
+        stage.count(", ".join(sorted(outputs)))
+        # llms.txt, waiting/*.json, feeds/*.xml, badges/*.json (generator/render/agents_out.py)
+        for rel, data in sorted(agent_outputs(result).items()):
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).write_bytes(data)

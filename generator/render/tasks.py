@@ -6,6 +6,7 @@ Pure: a Result in, plain objects out. The templates `tasks.md.j2`, `tracker.md.j
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -15,7 +16,8 @@ from typing import Any, Protocol
 
 from generator.analysis import AddressKind, Context
 from generator.model import Agent, AgentCall, Board, Finding, Message, Task, TaskChange, Tracker
-from generator.pipeline import Result
+from generator.readers.beads import is_deleted
+from generator.result import Result
 from generator.tracking import (
     CATEGORIES,
     CATEGORY_TITLES,
@@ -23,13 +25,10 @@ from generator.tracking import (
     TaskIndex,
     Transition,
     bass_changes,
-    bass_transitions,
     category,
     last_activity,
     owner,
-    roster,
     task_anchor,
-    task_index,
     task_label,
     task_refs,
 )
@@ -37,6 +36,7 @@ from generator.tracking import (
 MAX_GRAPH_NODES = 60  # a bigger dependency graph is cut, and the page says so
 COLUMN_CARDS = 25  # cards per board column; the rest are counted and listed below
 DONE_CARDS = 40  # done tasks with a full card; older ones get one row each
+OPEN_CARDS = 250  # other tasks with a full card (most recently active first); the rest get rows
 _LABEL_SAFE = re.compile(r"[^A-Za-z0-9 .,:/()+_-]+")
 _CLASS_DEFS = (
     "  classDef todo fill:#edf2f7,stroke:#718096,color:#1a202c",
@@ -76,6 +76,22 @@ def task_record(task: Task) -> dict[str, Any]:
         "url": task.url,
         "path": task.source.path,
         "line": task.source.line,
+        "priority": task.priority,
+        "milestone": task.milestone,
+        "parent": task.parent,
+        "folder": task.folder,
+        "owner": task.owner,
+        "closed_at": task.closed.iso() if task.closed else None,
+        "close_reason": task.close_reason or None,
+        "edges": [{"type": e.type, "target": e.target, "external": e.external} for e in task.edges],
+        "criteria": [
+            {"kind": c.kind, "index": c.index, "checked": c.checked, "text": c.text}
+            for c in task.criteria
+        ],
+        "comments": len(task.comments),
+        "agent_state": task.agent_state,
+        "last_activity": task.last_seen.iso() if task.last_seen else None,
+        "extra": dict(task.extra),
     }
 
 
@@ -131,6 +147,91 @@ class Event:
     findings: list[Finding] = field(default_factory=list)  # about this change or comment
 
 
+OTHER_CLIP = 160  # characters of another field's value shown on the card; the rest on demand
+# Backlog.md keys whose items name files of the repository (or web pages): linked on the card.
+_FILE_LISTS = frozenset({"references", "documentation", "modified_files"})
+_REPO_PATH = re.compile(
+    r"^(?P<path>[\w@+-][\w.@+ ()-]*(?:/[\w.@+ ()-]+)+|[\w@+-][\w@+ ()-]*\.\w+)(?::(?P<line>\d+))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherItem:
+    """One item of a list-valued other field: a web address, a repository file, or text."""
+
+    text: str
+    url: str | None = None  # an http(s) address as written
+    path: str | None = None  # a file of the repository (linked to the code host)
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherField:
+    """A key of the task the board has no field for, as written (formats.md: kept and shown)."""
+
+    key: str
+    text: str  # the whole value as text (JSON for what is not text)
+    items: tuple[OtherItem, ...] = ()  # a list of plain values: one item each
+
+    @property
+    def short(self) -> str:
+        return self.text if len(self.text) <= OTHER_CLIP else self.text[: OTHER_CLIP - 1] + "…"
+
+    @property
+    def clipped(self) -> bool:
+        return len(self.text) > OTHER_CLIP
+
+
+def other_fields(task: Task) -> list[OtherField]:
+    """The task's `extra` keys for its card: list values item by item, files and pages linked."""
+    out: list[OtherField] = []
+    for key, text in task.extra:
+        items: tuple[OtherItem, ...] = ()
+        value: Any = None
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = None
+        if isinstance(value, list) and all(
+            isinstance(x, str | int | float) and not isinstance(x, bool) for x in value
+        ):
+            items = tuple(_other_item(str(x), key in _FILE_LISTS) for x in value)
+        out.append(OtherField(key, text, items))
+    return out
+
+
+def _other_item(text: str, files: bool) -> OtherItem:
+    item = text.strip()
+    if not files:
+        return OtherItem(item)
+    if item.startswith(("https://", "http://")) and not any(c.isspace() for c in item):
+        return OtherItem(item, url=item)
+    m = _REPO_PATH.match(item.removeprefix("./"))
+    if m and ".." not in m["path"].split("/"):
+        return OtherItem(
+            item, path=m["path"].rstrip("/"), line=int(m["line"]) if m["line"] else None
+        )
+    return OtherItem(item)
+
+
+def unique_anchors(tasks: Sequence[Task]) -> dict[int, str]:
+    """An HTML id per task (by identity), unique on the page: a task id written twice (an
+    archived copy, a duplicate) gets `--2`, `--3` after the first, which keeps the plain anchor
+    that links to the id lead to. `--` never occurs in a plain anchor."""
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for task in tasks:
+        base = anchor = task_anchor(task)
+        n = 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}--{n}"
+        used.add(anchor)
+        out[id(task)] = anchor
+    return out
+
+
 @dataclass(slots=True)
 class TaskView:
     """A task with what its card shows."""
@@ -147,10 +248,32 @@ class TaskView:
     events: list[Event]
     findings: list[Finding]
     last_active: datetime | None
+    parent: tuple[str, Link | None] | None = None  # (as written, link) of the parent task
+    children: list[TaskView] = field(default_factory=list)  # subtasks, epics' children
+    edges: list[tuple[str, str, Link | None, bool]] = field(default_factory=list)
+    # (type, target as written, link, external) of every typed link but the parent's
+    other: list[OtherField] = field(default_factory=list)  # the keys the board has no field for
+    milestone: tuple[str, str] | None = None  # Backlog.md: (title, file) of the named milestone
 
     @property
     def label(self) -> str:
         return task_label(self.task)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(checked, total) of the acceptance criteria."""
+        items = [c for c in self.task.criteria if c.kind == "acceptance"]
+        return sum(1 for c in items if c.checked), len(items)
+
+    @property
+    def children_done(self) -> int:
+        return sum(1 for c in self.children if c.state == "done")
+
+    @property
+    def filter_text(self) -> str:
+        """What the page's filter box matches: id, title, labels, assignees, lowercased."""
+        t = self.task
+        return " ".join((t.id, t.title, *t.labels, *t.assignees)).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +329,15 @@ def _layers(nodes: list[Task], edges: list[tuple[Task, Task]]) -> dict[int, int]
     return layer
 
 
-def layout(nodes: list[Task], edges: list[tuple[Task, Task]], mermaid: str, note: str) -> Graph:
-    """Place the tasks in columns by layer and draw each dependency as a curve."""
+def layout(
+    nodes: list[Task],
+    edges: list[tuple[Task, Task]],
+    mermaid: str,
+    note: str,
+    anchors: dict[int, str] | None = None,
+) -> Graph:
+    """Place the tasks in columns by layer and draw each dependency as a curve (`anchors`: the
+    page's HTML id of each task, by identity)."""
     layer = _layers(nodes, edges)
     columns: dict[int, list[Task]] = defaultdict(list)
     for t in nodes:
@@ -223,7 +353,7 @@ def layout(nodes: list[Task], edges: list[tuple[Task, Task]], mermaid: str, note
             label=task_label(t),
             title=t.title if len(t.title) <= 28 else t.title[:27].rstrip() + "…",
             state=category(t),
-            anchor=task_anchor(t),
+            anchor=(anchors or {}).get(id(t)) or task_anchor(t),
             tooltip=f"{task_label(t)} {t.title} ({t.status or 'no status'})",
         )
         for t in nodes
@@ -262,6 +392,12 @@ class TrackerView:
     findings: list[Finding] = field(default_factory=list)  # about the file, not a task
     cards: list[TaskView] = field(default_factory=list)  # tasks with a full card
     archived: list[TaskView] = field(default_factory=list)  # older done tasks: one row each
+    notes: list[str] = field(default_factory=list)  # what the page must say about the source
+    labels: list[str] = field(default_factory=list)  # every label, for the filter
+    people: list[str] = field(default_factory=list)  # every assignee, for the filter
+    groups: list[tuple[TaskView, int, int]] = field(default_factory=list)
+    # parents with children: (parent, children done, children)
+    deleted: list[TaskView] = field(default_factory=list)  # beads tombstones: kept, shown apart
 
     def count(self, state: str) -> int:
         return sum(1 for t in self.tasks if t.state == state)
@@ -289,11 +425,12 @@ class AgentView:
     calls: list[CallView]
     chat: int  # messages on the bridge
     findings: list[Finding]
+    bead: TaskView | None = None  # a beads agent bead (`issue_type: agent`) for this agent
 
     @property
     def kind(self) -> str:
         if self.agent is None:
-            return "not in roster"
+            return "beads agent" if self.bead is not None else "not in roster"
         return self.agent.type
 
     @property
@@ -325,13 +462,29 @@ class TaskPages:
         self.result = result
         self.ctx: Context = result.context
         self.board = result.board
-        self.index: TaskIndex = task_index(self.board)
-        self.team = roster(self.board)
+        self.index: TaskIndex = self.ctx.tasks
+        self.team = self.ctx.roster
         self._message_link = message_link
         self._session_link = session_link
         self.flagged: dict[tuple[str, int | None], list[Finding]] = defaultdict(list)
         for f in result.findings:
             self.flagged[(f.path, f.line)].append(f)
+        # Which claim rows and messages name each task: found once, not once per task.
+        self._claims: dict[str, list[Link]] = defaultdict(list)
+        for state in self.ctx.sessions:
+            if state.row.session_id:
+                link = self._session_link(state.row.session_id)
+                if link is not None:
+                    for t in self.index.in_text(state.row.task):
+                        self._claims[t.key].append(link)
+        self._messages: dict[str, list[Link]] = defaultdict(list)
+        named: dict[str, list[Task]] = {}
+        for m in self.board.messages:
+            if m.parsed and m.ref:
+                if m.ref not in named:
+                    named[m.ref] = self.index.in_text(m.ref)
+                for t in named[m.ref]:
+                    self._messages[t.key].append(self._message_link(m))
         self.views: dict[str, TaskView] = {}
         self.trackers = [self._tracker(t) for t in self.board.trackers]
         self._link_dependents()
@@ -372,15 +525,27 @@ class TaskPages:
         changes = bass_changes(tracker) if tracker.kind == "bass" else {}
         verdicts: dict[int, Transition] = {}
         if tracker.kind == "bass":
-            for t in bass_transitions(self.board):
+            for t in self.ctx.transitions:
                 verdicts[id(t.change)] = t
         page = tracker_page(tracker.kind)
+        anchors = unique_anchors(tracker.tasks)
+        milestones: dict[str, tuple[str, str]] = {}
+        for m_id, title, path in tracker.milestones:  # an active milestone before an archived one
+            milestones.setdefault(m_id.strip().lower(), (title or m_id, path))
         views: list[TaskView] = []
+        every: list[TaskView] = []
+        deleted: list[TaskView] = []
         for task in tracker.tasks:
             rows = changes.get(task.id, [])
             view = self._task(task, page, rows, verdicts)
-            views.append(view)
+            view.anchor = anchors[id(task)]
+            if task.milestone:
+                view.milestone = milestones.get(task.milestone.strip().lower())
+            every.append(view)
             self.views.setdefault(task.key, view)
+            # A deleted beads issue is no work of the board: out of the columns and cards,
+            # listed in a group of its own (anchors kept).
+            (deleted if is_deleted(task) else views).append(view)
 
         # Pages stay readable on big trackers: a board column shows its most recent cards, and
         # done tasks beyond the most recent ones get a row instead of a card (anchors kept).
@@ -394,9 +559,19 @@ class TaskPages:
                 (state, CATEGORY_TITLES[state], recent(members)[:COLUMN_CARDS], len(members))
             )
         archived = {id(v) for v in recent([v for v in views if v.state == "done"])[DONE_CARDS:]}
+        archived |= {id(v) for v in recent([v for v in views if v.state != "done"])[OPEN_CARDS:]}
         statuses = Counter(t.status or "(none)" for t in tracker.tasks)
-        graph = self._graph(tracker)
-        covered = {(f.path, f.line) for v in views for f in v.findings}
+        by_key = {v.task.key: v for v in views}
+        groups: dict[str, TaskView] = {}
+        for v in views:
+            if v.task.parent:
+                above = self.index.get(tracker.kind, v.task.parent)
+                holder = by_key.get(above.key) if above is not None else None
+                if holder is not None and holder is not v:
+                    holder.children.append(v)
+                    groups.setdefault(holder.task.key, holder)
+        graph = self._graph(tracker, anchors)
+        covered = {(f.path, f.line) for v in every for f in v.findings}
         loose = [
             f
             for f in self.result.findings
@@ -407,13 +582,88 @@ class TaskPages:
             tracker=tracker,
             title=TRACKER_TITLES.get(tracker.kind, tracker.kind),
             page=page,
-            tasks=views,
+            tasks=every,
             columns=[c for c in columns if c[3] or c[0] != "other"],
             statuses=sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])),
             graph=graph,
             findings=sorted(loose, key=Finding.sort_key),
             cards=[v for v in views if id(v) not in archived],
             archived=[v for v in views if id(v) in archived],
+            notes=self._notes(tracker),
+            labels=sorted({label for t in tracker.tasks for label in t.labels}),
+            people=sorted({a for t in tracker.tasks for a in t.assignees}),
+            groups=[(g, g.children_done, len(g.children)) for g in groups.values()],
+            deleted=deleted,
+        )
+
+    def _notes(self, tracker: Tracker) -> list[str]:
+        """What the page says about the source itself (markdown, board text escaped later)."""
+        notes: list[str] = []
+        if tracker.kind == "backlog":
+            counts = Counter(t.folder or "tasks" for t in tracker.tasks)
+            shown = ", ".join(f"`{f}/` {n}" for f, n in sorted(counts.items()))
+            notes.append(
+                f"Task prefix `{tracker.prefix or 'task'}`, statuses in board order "
+                + " → ".join(f"`{s}`" for s in tracker.statuses)
+                + (f" (from `{tracker.config_path}`)" if tracker.config_path else " (defaults)")
+                + (f"; by folder: {shown}" if shown else "")
+                + ". Completed and archived tasks count as done, drafts as other."
+            )
+            drafts = sum(1 for t in tracker.tasks if "/archive/drafts/" in f"/{t.source.path}")
+            if drafts:
+                notes.append(
+                    f"{drafts} archived draft(s) of `archive/drafts/` (which Backlog.md itself "
+                    "lists nowhere) are shown with the archive, as done."
+                )
+            if tracker.milestones:
+                named = Counter((t.milestone or "").strip().lower() for t in tracker.tasks)
+                notes.append(
+                    "Milestones: "
+                    + ", ".join(
+                        f"{title or m_id} (`{m_id}`, {named[m_id.strip().lower()]} task(s))"
+                        for m_id, title, _ in tracker.milestones
+                    )
+                    + "."
+                )
+            if tracker.ignored:
+                notes.append(
+                    f"{len(tracker.ignored)} other file(s) in the task folders are no task by "
+                    "Backlog.md's naming (`<prefix>-*.md`, `draft-*.md`) and are not read: "
+                    + ", ".join(f"`{p}`" for p in tracker.ignored[:10])
+                    + (" …" if len(tracker.ignored) > 10 else "")
+                )
+        if tracker.kind == "beads":
+            notes.append(
+                "This is an export: the issues live in the beads database, and `bd export` "
+                "(or its sync) writes this file."
+            )
+            stale = self._stale_export(tracker.path)
+            if stale:
+                notes.append(stale)
+            if tracker.partial:
+                notes.append(
+                    f"The export is partial, by design: {tracker.partial}; those links are shown as external."
+                )
+        return notes
+
+    def _stale_export(self, path: str) -> str:
+        """Whether a commit touched `.beads/` after the last one that touched the export."""
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        newest_other = newest_export = None
+        for commit in self.board.history.commits:  # newest first (parents after children)
+            if path in commit.paths:
+                newest_export = commit
+                break
+            if newest_other is None and any(
+                p.startswith(folder) and p != path for p in commit.paths
+            ):
+                newest_other = commit
+        if newest_export is None or newest_other is None:
+            return ""
+        return (
+            f"The export is older than the repository's last commit touching `{folder}` "
+            f"({newest_other.label}, {newest_other.at:%Y-%m-%d %H:%M} UTC; the export was last "
+            f"committed in {newest_export.label}): the database may hold newer changes."
         )
 
     def _task(
@@ -461,18 +711,19 @@ class TaskPages:
         for dep in task.deps:
             target = self.index.dependency(task, dep)
             deps.append((dep, self.task_link(target) if target is not None else None))
-        sessions: list[Link] = []
-        for state in self.ctx.sessions:
-            row = state.row
-            if task in self.index.in_text(row.task) and row.session_id:
-                link = self._session_link(row.session_id)
-                if link is not None:
-                    sessions.append(link)
-        messages = [
-            self._message_link(m)
-            for m in self.board.messages
-            if m.parsed and m.ref and task in self.index.in_text(m.ref)
-        ]
+        sessions = list(self._claims.get(task.key, ()))
+        messages = list(self._messages.get(task.key, ()))
+        parent: tuple[str, Link | None] | None = None
+        if task.parent:
+            above = self.index.get(task.tracker, task.parent)
+            parent = (task.parent, self.task_link(above) if above is not None else None)
+        edges: list[tuple[str, str, Link | None, bool]] = []
+        for edge in task.edges:
+            if edge.type == "parent-child" and edge.target == task.parent:
+                continue
+            target = None if edge.external else self.index.get(task.tracker, edge.target)
+            link = self.task_link(target) if target is not None else None
+            edges.append((edge.type, edge.target, link, edge.external))
         return TaskView(
             task=task,
             anchor=task_anchor(task),
@@ -486,6 +737,9 @@ class TaskPages:
             events=events,
             findings=sorted(findings, key=Finding.sort_key),
             last_active=last_activity(task, rows),
+            parent=parent,
+            edges=edges,
+            other=other_fields(task),
         )
 
     def _link_dependents(self) -> None:
@@ -498,7 +752,7 @@ class TaskPages:
                 if target is not None:
                     target.dependents.append(self.task_link(view.task))
 
-    def _graph(self, tracker: Tracker) -> Graph | None:
+    def _graph(self, tracker: Tracker, anchors: dict[int, str]) -> Graph | None:
         """The tracker's dependencies (dep → task), bounded, laid out and as mermaid source."""
         edges: list[tuple[Task, Task]] = []
         for task in tracker.tasks:
@@ -534,7 +788,7 @@ class TaskPages:
             members = [ids[id(t)] for t in nodes if category(t) == state]
             if members:
                 lines.append(f"  class {','.join(members)} {state.replace('_', '')}")
-        return layout(nodes, edges, "\n".join(lines), note)
+        return layout(nodes, edges, "\n".join(lines), note, anchors)
 
     # agents
 
@@ -543,6 +797,15 @@ class TaskPages:
         for call in self.board.calls:
             if call.agent and self.team.get(call.agent) is None and call.agent not in ids:
                 ids.append(call.agent)
+        # beads agent beads join the page: by the roster agent they name, else on their own.
+        beads: dict[str, TaskView] = {}
+        for view in self.views.values():
+            if view.task.tracker == "beads" and view.task.type == "agent":
+                found = self.team.get(view.task.title) or self.team.get(view.task.id)
+                agent_id = found.id if found is not None else view.task.id
+                beads.setdefault(agent_id, view)
+                if agent_id not in ids:
+                    ids.append(agent_id)
         views: list[AgentView] = []
         for agent_id in ids:
             agent = self.team.get(agent_id)
@@ -589,6 +852,7 @@ class TaskPages:
                     calls=calls,
                     chat=chat,
                     findings=sorted(set(findings), key=Finding.sort_key),
+                    bead=beads.get(agent_id),
                 )
             )
         return views

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup, escape
 
 from generator.model import ClaimSpan, PresenceBeat
-from generator.pipeline import Result
+from generator.result import Result
 from generator.timeutil import canonical
 
 WIDTH = 1000
@@ -60,7 +60,8 @@ def claims_timeline(result: Result) -> Timeline | None:
     end = max([now, *(c.removed.at for c in claims if c.removed is not None)])
     start = start.replace(minute=0, second=0, microsecond=0)
     if end - start < timedelta(hours=6):
-        end = start + timedelta(hours=6)
+        # A young board: at least six hours, ending at now (never a strip of the future).
+        start = end - timedelta(hours=6)
     lanes: dict[str, list[ClaimSpan]] = {}
     for span in sorted(claims, key=lambda c: (c.session, c.added.at)):
         lanes.setdefault(span.session, []).append(span)
@@ -100,7 +101,10 @@ class _Chart:
         )
 
     def grid(self, now: datetime) -> str:
-        """Day (or week) gridlines with their labels (none where the `now` label goes)."""
+        """Day (or week) gridlines with their labels (none where the `now` label goes); hours
+        on a board younger than two days, where days alone would leave the strip unmarked."""
+        if self.seconds <= 2 * 86400:
+            return self.hours_grid(now)
         now_left, now_right = self.now_label_span(now)
         per_day = self.plot / (self.seconds / 86400)
         step_days = 1 if per_day >= 26 else 7
@@ -129,6 +133,32 @@ class _Chart:
             if text is not None and clear:
                 out.append(f'<text class="sb-tl-day" x="{left:.1f}" y="{TOP - 10}">{text}</text>')
             day += timedelta(days=step_days)
+        return "".join(out)
+
+    def hours_grid(self, now: datetime) -> str:
+        """Gridlines every 1, 2, 3, 6 or 12 hours (the first at least 40 units apart), labelled
+        `HH:00`, or the date at midnight."""
+        now_left, now_right = self.now_label_span(now)
+        per_hour = self.plot / (self.seconds / 3600)
+        step = next((h for h in (1, 2, 3, 6, 12) if per_hour * h >= 40), 24)
+        at = self.start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        while at.hour % step:
+            at += timedelta(hours=1)
+        out = []
+        while at < self.end:
+            x = self.x(at)
+            css = "sb-tl-week" if at.hour == 0 else "sb-tl-grid"
+            out.append(
+                f'<line class="{css}" x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{self.height}"/>'
+            )
+            text = at.strftime("%d %b") if at.hour == 0 else at.strftime("%H:00")
+            left, right = x + 3, x + 3 + len(text) * CHAR
+            clear = right <= WIDTH and (
+                right + LABEL_GAP <= now_left or left >= now_right + LABEL_GAP
+            )
+            if clear:
+                out.append(f'<text class="sb-tl-day" x="{left:.1f}" y="{TOP - 10}">{text}</text>')
+            at += timedelta(hours=step)
         return "".join(out)
 
     def now_label_span(self, now: datetime) -> tuple[float, float]:
@@ -174,7 +204,8 @@ class _Chart:
             width = max(x2 - x1, 1)
             out.append(
                 f'<rect class="sb-tl-claim" x="{x1:.1f}" y="{bar:.1f}" width="{width:.1f}" '
-                f'height="{BAR}" rx="2"><title>{escape(_span_title(span))}</title></rect>'
+                f'height="{BAR}" rx="2">'
+                f"<title>{escape(_span_title(span, result.board.history.boundary))}</title></rect>"
             )
         ticks = [
             f'<path d="M{LABEL + column + 0.5:.1f} {bar - 3:.0f}v7">'
@@ -255,8 +286,14 @@ def _runs(shade: bytearray) -> list[tuple[int, int, int]]:
     return out
 
 
-def _span_title(span: ClaimSpan) -> str:
-    added = f"claimed {_when(span.added.at)} in {span.added.label}"
+def _span_title(span: ClaimSpan, boundary: tuple[str, ...] = ()) -> str:
+    # A row already there at a shallow clone's boundary: when and by whom it was added is in
+    # the history that was not fetched.
+    added = (
+        f"already claimed at the shallow clone's boundary {span.added.label}"
+        if span.added.sha in boundary
+        else f"claimed {_when(span.added.at)} in {span.added.label}"
+    )
     removed = (
         f"removed {_when(span.removed.at)} in {span.removed.label}"
         if span.removed is not None

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from generator.exceptions import UsageError
 from generator.rules.base import Rule
+from generator.suggest import did_you_mean
 
 # One line per rule module, in catalogue order (the order of `statusboard rules`).
 _MODULES: tuple[str, ...] = (
@@ -57,6 +58,9 @@ _MODULES: tuple[str, ...] = (
     "dependency_cycle",
     "dangling_dependency",
     "bridge_not_reconciled",
+    "claimed_task_closed",
+    "task_claimed_twice",
+    "tracker_state_mismatch",
     # inter-agent calls
     "send_without_timeout_zero",
     "send_to_spawn_only",
@@ -67,21 +71,43 @@ _MODULES: tuple[str, ...] = (
     "spawn_brief_no_output_path",
     "busy_polling",
     "dnd_announcement",
+    # Claude Code transcripts and MCP Agent Mail archives
+    "subagent_without_description",
+    "mail_ack_overdue",
+    "reservation_overlap",
+    "reservation_not_released",
+    "reserved_path_commit",
+    "transcript_claim_mismatch",
     # safety of the published site
     "secret_in_board",
     "raw_html_in_message",
+    "markdown_not_rendered",
 )
 
 
-def _load() -> tuple[Rule, ...]:
+class RegistryError(ValueError):
+    """The rule table is broken: a module without a `RULE`, or a name or code used twice."""
+
+
+def _load(modules: Iterable[str] = _MODULES) -> tuple[Rule, ...]:
     import importlib
 
-    rules = tuple(importlib.import_module(f"generator.rules.{m}").RULE for m in _MODULES)
-    names = [r.name for r in rules]
-    codes = [r.code for r in rules]
-    assert len(set(names)) == len(names), "duplicate rule name"
-    assert len(set(codes)) == len(codes), "duplicate rule code"
-    return rules
+    rules: list[Rule] = []
+    by_name: dict[str, str] = {}
+    by_code: dict[str, str] = {}
+    for module in modules:
+        rule = getattr(importlib.import_module(f"generator.rules.{module}"), "RULE", None)
+        if not isinstance(rule, Rule):
+            raise RegistryError(f"generator.rules.{module} defines no `RULE = Rule(...)`")
+        for key, seen in ((rule.name, by_name), (rule.code, by_code)):
+            if key in seen:
+                raise RegistryError(
+                    f"rule {key!r} of generator.rules.{module} is also that of "
+                    f"generator.rules.{seen[key]}: names and codes must be unique"
+                )
+            seen[key] = module
+        rules.append(rule)
+    return tuple(rules)
 
 
 RULES: tuple[Rule, ...] = _load()
@@ -95,7 +121,8 @@ def get(name: str) -> Rule:
     for rule in RULES:
         if rule.code.lower() == name.lower():
             return rule
-    raise UsageError(f"unknown rule {name!r}; `statusboard rules` lists them")
+    hint = did_you_mean(name, BY_NAME) or "; `statusboard rules` lists them"
+    raise UsageError(f"unknown rule {name!r}{hint}")
 
 
 def select(names: Iterable[str] | None) -> tuple[Rule, ...]:

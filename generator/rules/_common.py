@@ -70,6 +70,29 @@ def parsed_messages(board: Board) -> Iterator[Message]:
     return (m for m in board.messages if m.parsed)
 
 
+def body_file_lines(ctx: Context, message: Message) -> list[int]:
+    """The file line of each line of `message.body`, or [] when the file text is not known.
+
+    The body is the block's lines after the heading, ack lines removed and blank ends trimmed, so
+    its lines are matched in order against the block's lines.
+    """
+    text = next((s.text for s in ctx.board.sources if s.path == message.source.path), None)
+    if text is None or message.source.line is None:
+        return []
+    lines = text.split("\n")
+    end = min(message.end_line, len(lines))
+    numbers: list[int] = []
+    i = message.source.line  # 0-based index of the line after the heading
+    for body_line in message.body.split("\n"):
+        while i < end and lines[i] != body_line:
+            i += 1
+        if i >= end:
+            return []
+        numbers.append(i + 1)
+        i += 1
+    return numbers
+
+
 def resolve(ctx: Context, address: str | None) -> Resolved:
     """`ctx.book.resolve`, kept here so every rule resolves the same way."""
     return ctx.book.resolve(address)

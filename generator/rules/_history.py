@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from generator.analysis import AddressKind, Context, Resolved
+from generator.analysis import DISPLAY_NAME, SESSION_ID, AddressKind, Context, Resolved
+from generator.globs import covers, normalise
 from generator.model import Ack, ClaimSpan, Commit, Message, MessageEvent, MessageTrail, SourceRef
 from generator.readers.queue import recipient_of
-from generator.rules._globs import covers, normalise
 
 
 def blackboard_paths(ctx: Context) -> tuple[str, str]:
@@ -20,6 +19,26 @@ def blackboard_paths(ctx: Context) -> tuple[str, str]:
     if len(walked) == 2:
         return walked[0], walked[1]
     return normalise(ctx.config.paths.scoreboard), normalise(ctx.config.paths.queue_dir)
+
+
+def cut_short(ctx: Context) -> bool:
+    """True in a shallow clone: the history before its boundary commits was never fetched."""
+    return ctx.board.history.shallow
+
+
+def known_before_cut(ctx: Context, address: str) -> bool:
+    """True when `address` may name a session whose claim ended before a shallow clone's
+    boundary: shaped like a session id or a display name, which only that lost history resolves.
+    Rules that would call such an address unknown stay silent instead of guessing."""
+    if not cut_short(ctx):
+        return False
+    text = address.strip()
+    if text.startswith("agent:"):
+        return False  # roster agents do not come from the claim history
+    tag, colon, rest = text.partition(":")
+    if colon and (ctx.config.project_tag is None or tag == ctx.config.project_tag):
+        text = rest
+    return bool(SESSION_ID.match(text) or DISPLAY_NAME.match(text))
 
 
 def on_blackboard(ctx: Context, path: str) -> bool:
@@ -42,7 +61,7 @@ def _on_blackboard(walked: tuple[str, str], path: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def claimed_by(pattern: str, path: str) -> bool:
-    """`_globs.covers`, remembered: history rules ask it for every commit's every path."""
+    """`globs.covers`, remembered: history rules ask it for every commit's every path."""
     return covers(pattern, path)
 
 
@@ -114,10 +133,6 @@ def is_broadcast_trail(ctx: Context, trail: MessageTrail) -> bool:
 def who(commit: Commit) -> str:
     """`[sA]`-prefixed commits name their session; others their author."""
     return commit.session if commit.session else commit.author
-
-
-def commits_oldest_first(ctx: Context) -> Iterator[Commit]:
-    return reversed(ctx.board.history.commits)
 
 
 def short_paths(paths: list[str], limit: int = 3) -> str:

@@ -31,11 +31,11 @@ from collections.abc import Iterable
 from generator.analysis import AddressKind, Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import owner, task_index, task_label
+from generator.tracking import owner, task_label
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    index = task_index(ctx.board)
+    index = ctx.tasks
     for row in ctx.board.scoreboard.rows:
         if row.session_id is None:
             continue

@@ -55,7 +55,7 @@ from generator.analysis import Context
 from generator.model import Severity, SourceRef, TaskChange
 from generator.rules.base import Hit, Rule
 from generator.timeutil import canonical
-from generator.tracking import Gap, bass_gaps, bass_transitions
+from generator.tracking import Gap, bass_gaps
 
 
 def _row(change: TaskChange) -> str:
@@ -89,7 +89,7 @@ def _gap(gap: Gap) -> Hit:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for t in bass_transitions(ctx.board):
+    for t in ctx.transitions:
         if t.verdict != "illegal":
             continue
         c = t.change

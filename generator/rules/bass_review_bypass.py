@@ -32,11 +32,11 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import auto_completable, bass_transitions
+from generator.tracking import auto_completable
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for t in bass_transitions(ctx.board):
+    for t in ctx.transitions:
         if t.verdict != "bypass" or t.task is None or auto_completable(t.task):
             continue
         c = t.change

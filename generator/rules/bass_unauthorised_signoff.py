@@ -31,12 +31,12 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import bass_transitions, may_sign_off, roster, signers
+from generator.tracking import may_sign_off, signers
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    team = roster(ctx.board)
-    for t in bass_transitions(ctx.board):
+    team = ctx.roster
+    for t in ctx.transitions:
         if t.verdict != "signoff" or may_sign_off(t.change.agent, ctx.config, team):
             continue
         c = t.change

@@ -32,7 +32,6 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity, Task
 from generator.rules.base import Hit, Rule
-from generator.tracking import task_index
 
 
 def _title_key(title: str) -> str:
@@ -43,7 +42,7 @@ def check(ctx: Context) -> Iterable[Hit]:
     trackers = [t for t in ctx.board.trackers if t.kind in ("riff", "bass")]
     if not trackers:
         return  # Backlog.md is the only tracker: it is no bridge
-    index = task_index(ctx.board)
+    index = ctx.tasks
     tracked: list[Task] = [task for t in trackers for task in t.tasks]
     titles = {_title_key(t.title) for t in tracked if t.title.strip()}
     texts = [

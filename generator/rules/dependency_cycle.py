@@ -4,7 +4,8 @@
 
 Tasks whose `deps` (Riff, BASS) or `dependencies` (Backlog.md) lead back to themselves, directly or
 through other tasks. Each cycle is reported once, at the first of its tasks in the file, with the
-whole loop named.
+whole loop named. A Backlog.md or beads cycle whose tasks are all finished (completed, archived,
+closed) is history and is not reported.
 
 ## Why it matters
 
@@ -29,7 +30,7 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity, Task
 from generator.rules.base import Hit, Rule
-from generator.tracking import task_index, task_label
+from generator.tracking import category, task_label
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -89,7 +90,7 @@ def _loop(members: set[str], start: str, graph: dict[str, list[str]]) -> list[st
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    index = task_index(ctx.board)
+    index = ctx.tasks
     tasks: dict[str, Task] = {}
     graph: dict[str, list[str]] = {}
     for task in ctx.board.tasks:
@@ -103,6 +104,11 @@ def check(ctx: Context) -> Iterable[Hit]:
                 targets.append(target.key)
         graph[task.key] = targets
     for component in _cycles(graph):
+        if all(
+            tasks[k].tracker in ("backlog", "beads") and category(tasks[k]) == "done"
+            for k in component
+        ):
+            continue  # finished (completed, archived, closed) work: history, nobody waits
         members = set(component)
         first = min(
             (tasks[k] for k in component), key=lambda t: (t.source.path, t.source.line or 0)

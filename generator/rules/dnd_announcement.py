@@ -30,10 +30,10 @@ from collections.abc import Iterable
 
 from generator.analysis import AddressKind, Context
 from generator.model import Agent, Severity
-from generator.readers._text import clip
 from generator.readers.transcripts import PERSON_TOOLS
 from generator.rules.base import Hit, Rule
-from generator.tracking import in_dnd, judged_calls, local_clock, roster
+from generator.textutil import clip
+from generator.tracking import in_dnd, judged_calls, local_clock
 
 
 def _who(agent: Agent) -> str:
@@ -41,7 +41,7 @@ def _who(agent: Agent) -> str:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    team = roster(ctx.board)
+    team = ctx.roster
     if not team:
         return
     a = ctx.config.agents

@@ -42,7 +42,8 @@ from generator.rules.base import Hit, Rule
 def check(ctx: Context) -> Iterable[Hit]:
     index = message_index(ctx)
     for trail in ctx.board.history.trails:
-        first = trail.events[0].commit if trail.events else None
+        added = trail.events[0] if trail.events else None
+        first = added.commit if added is not None and added.kind == "added" else None
         for event in trail.events:
             if event.kind != "rewritten":
                 continue

@@ -5,7 +5,9 @@
 A block in `queue/to-sA.md` (or `to-Sintra.md`) whose `to:` resolves to another session, to `all`,
 to `human` or to an agent; and a block in `to-all.md` whose `to:` is not a broadcast (`all`,
 `po:*`). Addresses are resolved through ids, display names and qualified handles, so `to:Sintra` in
-`to-sA.md` is fine. A `to:` that resolves to nothing is unknown-recipient's finding instead.
+`to-sA.md` is fine. A block whose `to:` names someone known, in a file named after nobody known
+(`to-sQ.md`, a typo; a queue file's name alone never makes a session known), is reported too: no
+one reads that file. A `to:` that resolves to nothing is unknown-recipient's finding instead.
 
 ## Why it matters
 
@@ -50,13 +52,23 @@ def _wrong_file(ctx: Context, message: Message) -> str | None:
         return f"to:{to.raw} is a broadcast, which belongs in to-all.md"
     owner = resolve(ctx, message.queue)
     if owner.kind is AddressKind.UNKNOWN:
-        return None  # a file named after nobody known: nothing to compare with
+        # A file named after nobody known (a typo'd `to-sQ.md`; a file name alone never makes a
+        # session known) is read by nobody, while `to:` names someone who reads another file.
+        if message.queue and to.raw.lower() == message.queue.lower():
+            return None
+        return (
+            f"to:{_named(to)} is {_what(to)}, and {message.queue} is no one known: nobody "
+            "reads this file"
+        )
     if to.kind is not owner.kind:
         return f"to:{to.raw} is {_what(to)}, not {message.queue}"
     if to.id and owner.id and to.id != owner.id:
-        named = to.raw if to.raw == to.id else f"{to.raw} ({to.id})"
-        return f"to:{named} is not {owner.id}"
+        return f"to:{_named(to)} is not {owner.id}"
     return None
+
+
+def _named(to: Resolved) -> str:
+    return to.raw if to.raw == to.id or not to.id else f"{to.raw} ({to.id})"
 
 
 def _what(resolved: Resolved) -> str:

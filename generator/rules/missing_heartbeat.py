@@ -4,8 +4,9 @@
 
 A scoreboard row whose session made `[sX]` commits after the commit that added the row, while the
 row's Presence cell has held the same value ever since (the scoreboard's git history says so; for
-a row not yet committed, a Presence that is empty or equal to the Claimed time). The post-commit
-heartbeat would have rewritten Presence after each of those commits.
+a row not yet committed, or one already there at a shallow clone's boundary, a Presence that is
+empty or equal to the Claimed time). The post-commit heartbeat would have rewritten Presence after
+each of those commits.
 
 ## Why it matters
 
@@ -45,6 +46,8 @@ def check(ctx: Context) -> Iterable[Hit]:
         if sid is None:
             continue
         span = spans.get(sid)
+        if span is not None and span.added.sha in history.boundary:
+            span = None  # claimed before a shallow clone's cut: its Presence history is unknown
         if span is not None:
             if len(span.beats) > 1:
                 continue  # Presence moved at least once after the claim

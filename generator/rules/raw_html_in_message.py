@@ -34,8 +34,8 @@ from collections.abc import Iterable, Iterator
 from markdown_it import MarkdownIt
 
 from generator.analysis import Context
-from generator.model import Message, Severity
-from generator.rules._common import parsed_messages, snippet
+from generator.model import Severity
+from generator.rules._common import body_file_lines, parsed_messages, snippet
 from generator.rules.base import Hit, Rule
 
 # CommonMark recognises raw HTML; this parser only looks for it and never renders anything.
@@ -61,34 +61,12 @@ def _html_fragments(body: str) -> Iterator[tuple[int, str]]:
                 line += child.content.count("\n")  # an inline tag may itself span lines
 
 
-def _file_lines(ctx: Context, message: Message) -> list[int]:
-    """The file line of each line of `message.body`, or [] when the file text is not known.
-
-    The body is the block's lines after the heading, ack lines removed and blank ends trimmed, so
-    its lines are matched in order against the block's lines.
-    """
-    text = next((s.text for s in ctx.board.sources if s.path == message.source.path), None)
-    if text is None or message.source.line is None:
-        return []
-    lines = text.split("\n")
-    numbers: list[int] = []
-    i = message.source.line  # 0-based index of the line after the heading
-    for body_line in message.body.split("\n"):
-        while i < min(message.end_line, len(lines)) and lines[i] != body_line:
-            i += 1
-        if i >= min(message.end_line, len(lines)):
-            return []
-        numbers.append(i + 1)
-        i += 1
-    return numbers
-
-
 def check(ctx: Context) -> Iterable[Hit]:
     for message in parsed_messages(ctx.board):
         fragments = [(n, f) for n, f in _html_fragments(message.body) if f.strip()]
         if not fragments:
             continue
-        numbers = _file_lines(ctx, message)
+        numbers = body_file_lines(ctx, message)
         found: dict[int | None, list[str]] = {}
         for n, fragment in fragments:
             line = numbers[n] if n < len(numbers) else message.source.line

@@ -10,7 +10,7 @@ later row is reported, naming both claims.
 A claimed path covers what it matches and everything beneath it, like a git pathspec. `*`, `?`, `**`
 and literal paths are compared exactly; `{a,b}` is expanded first; where exactness would cost more
 (character ranges over 512 code points, extglob forms such as `@(a|b)`, read as `*`), the check
-leans towards reporting an overlap.
+leans towards reporting an overlap. The Scoreboard page marks exactly the pairs reported here.
 
 ## Why it matters
 
@@ -35,32 +35,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.analysis import Context, Liveness, SessionState
+from generator.analysis import Context
 from generator.model import Severity
-from generator.rules._globs import overlaps
 from generator.rules.base import Hit, Rule
 
 
-def _shared(a: SessionState, b: SessionState) -> list[tuple[str, str]]:
-    return [(x, y) for x in a.row.paths for y in b.row.paths if overlaps(x, y)]
-
-
 def check(ctx: Context) -> Iterable[Hit]:
-    # unknown liveness (no timestamp at all) is not stale: the claim has not been shown to lapse
-    holding = [s for s in ctx.sessions if s.id is not None and s.liveness is not Liveness.STALE]
-    for j, later in enumerate(holding):
-        for earlier in holding[:j]:
-            if earlier.id == later.id:
-                continue  # one session's two rows: duplicate-claim
-            pairs = _shared(earlier, later)
-            if not pairs:
-                continue
-            what = "; ".join(f"`{y}` overlaps `{x}`" for x, y in pairs)
-            yield Hit.at(
-                later.row.source,
-                f"{later.row.label} and {earlier.row.label} (line "
-                f"{earlier.row.source.line}) both claim paths: {what}",
-            )
+    # The pairs are worked out once in the analysis (the Scoreboard page shows the same ones).
+    for overlap in ctx.overlaps:
+        earlier, later = overlap.earlier.row, overlap.later.row
+        what = "; ".join(f"`{y}` overlaps `{x}`" for x, y in overlap.pairs)
+        yield Hit.at(
+            later.source,
+            f"{later.label} and {earlier.label} (line {earlier.source.line}) both claim paths: "
+            f"{what}",
+        )
 
 
 RULE = Rule(

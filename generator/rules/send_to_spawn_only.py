@@ -30,11 +30,11 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import call_label, judged_calls, roster
+from generator.tracking import call_label, judged_calls
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    team = roster(ctx.board)
+    team = ctx.roster
     for call in judged_calls(ctx.board, "sessions_send"):
         key = call.arg("sessionKey")
         if not call.known("sessionKey") or not isinstance(key, str):

@@ -31,13 +31,13 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import call_label, is_placeholder, judged_calls, roster
+from generator.tracking import call_label, is_placeholder, judged_calls
 
 _KEY = re.compile(r"^agent:(?P<id>[A-Za-z0-9][\w.-]*):\S+$")
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    team = roster(ctx.board)
+    team = ctx.roster
     ids = {a.id.lower() for a in team.agents}
     for call in judged_calls(ctx.board, "sessions_send"):
         key = call.arg("sessionKey")

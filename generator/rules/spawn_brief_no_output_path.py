@@ -32,8 +32,8 @@ from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import Severity
-from generator.readers._text import clip
 from generator.rules.base import Hit, Rule
+from generator.textutil import clip
 from generator.tracking import call_label, judged_calls
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")

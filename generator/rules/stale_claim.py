@@ -33,7 +33,12 @@ from generator.model import Severity
 from generator.rules._common import ago, when
 from generator.rules.base import Hit, Rule
 
-_BY = {"presence": "Presence", "commit": "newest commit", "claim": "the claim itself"}
+_BY = {
+    "presence": "Presence",
+    "commit": "newest commit",
+    "transcript": "its Claude Code transcript",
+    "claim": "the claim itself",
+}
 
 
 def check(ctx: Context) -> Iterable[Hit]:

@@ -2,10 +2,11 @@
 
 ## What it finds
 
-A task of any tracker whose state is in progress (BASS `in_progress`, Riff and Backlog.md states
-such as `in progress` or `doing`) and whose newest sign of activity (its `updated_at` or
-`updated_date`, a comment, a BASS activity row) is older than `thresholds.stale_in_progress_days`
-(default 3) before now. Tasks with no time at all are not judged.
+A task of any tracker whose state is in progress (BASS `in_progress`, beads `in_progress` and
+`hooked`, Riff and Backlog.md states such as `In Progress` or `doing`) and whose newest sign of
+activity (its `updated_at` or `updated_date`, a comment, a BASS activity row) is older than
+`thresholds.stale_in_progress_days` (default 3) before now. Tasks with no time at all, and beads
+agent beads (their state is the agent's, on the Agents page), are not judged.
 
 ## Why it matters
 
@@ -41,7 +42,7 @@ def check(ctx: Context) -> Iterable[Hit]:
     for tracker in ctx.board.trackers:
         changes = bass_changes(tracker) if tracker.kind == "bass" else {}
         for task in tracker.tasks:
-            if category(task) != "in_progress":
+            if category(task) != "in_progress" or task.type == "agent":
                 continue
             newest = last_activity(task, changes.get(task.id, ()))
             if newest is None or ctx.now - newest <= limit:

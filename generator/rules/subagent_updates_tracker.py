@@ -30,11 +30,10 @@ from collections.abc import Iterable
 from generator.analysis import Context
 from generator.model import Severity
 from generator.rules.base import Hit, Rule
-from generator.tracking import roster
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    team = roster(ctx.board)
+    team = ctx.roster
     for tracker in ctx.board.trackers:
         if tracker.kind != "bass":
             continue

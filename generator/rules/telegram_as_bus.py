@@ -51,10 +51,10 @@ from datetime import datetime, timedelta
 
 from generator.analysis import AddressKind, Context
 from generator.model import ChatMessage, Message, Severity
-from generator.readers._text import clip
 from generator.rules.base import Hit, Rule
+from generator.textutil import clip
 from generator.timeutil import canonical
-from generator.tracking import owner, roster
+from generator.tracking import owner
 
 EVERYONE = "all"
 SKEW = timedelta(minutes=1)
@@ -146,7 +146,7 @@ def _is_person(ctx: Context, msg: ChatMessage) -> bool:
         return sender.lower() in people
     if not sender or sender.lower().endswith("bot"):
         return False
-    if roster(ctx.board).get(sender) is not None:
+    if ctx.roster.get(sender) is not None:
         return False
     return ctx.book.resolve(sender).kind not in (AddressKind.SESSION, AddressKind.AGENT)
 

@@ -21,6 +21,9 @@ has nowhere to go; it is usually a typo in a name or a handle of another project
 
 Address the message by id (`to:sA`), by a display name on the scoreboard (`to:Sintra`), or `to:all`;
 add a new agent to the roster, or a name to `names` in the configuration.
+
+In a shallow clone the claims of released sessions are not in the fetched history, so an address
+shaped like a session id or a display name is not reported there (fetch the whole history).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 from generator.analysis import AddressKind, Context
 from generator.model import Severity
 from generator.rules._common import parsed_messages, resolve
+from generator.rules._history import known_before_cut
 from generator.rules.base import Hit, Rule
 
 
@@ -38,7 +42,7 @@ def check(ctx: Context) -> Iterable[Hit]:
         for key, value in (("to", message.to), ("from", message.sender)):
             if not value:
                 continue  # a missing field is message-parse's
-            if resolve(ctx, value).kind is AddressKind.UNKNOWN:
+            if resolve(ctx, value).kind is AddressKind.UNKNOWN and not known_before_cut(ctx, value):
                 yield Hit.at(
                     message.source,
                     f"{message.id}: {key}:{value} resolves to no session, name, agent or human",

@@ -1265,6 +1265,7 @@ def hostile(root: Path) -> Board:
             expect(secret, qa, la("Authorization: Bearer"), why="bearer token"),
             expect(secret, qa, la("type:handoff"), why="ghp_ token in the ref: of a heading"),
             expect(secret, qa, begin, why="private key block"),
+            expect(secret, qa, None, why="ghp_ token in the subject of the commit acking it"),
             expect(
                 "bad-display-name", sb, line_of(root, sb, "| sB ·"), why="a script tag is no name"
             ),
