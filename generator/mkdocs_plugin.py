@@ -158,7 +158,13 @@ class StatusboardPlugin(BasePlugin[StatusboardConfig]):  # type: ignore[no-untyp
             len(result.findings),
         )
         files: dict[str, str | bytes] = dict(machine_outputs(result, settings.site.site_url))
-        files.update(agent_outputs(result))
+        files.update(
+            agent_outputs(
+                result,
+                directory_urls=config.use_directory_urls,
+                include_docs=self.config.include_docs,
+            )
+        )
         return site, files
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:

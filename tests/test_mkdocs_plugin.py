@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,3 +232,24 @@ def test_the_agent_outputs_join_the_board_and_parse(host: GitRepo) -> None:
     for name in ("sessions", "waiting", "findings"):
         badge = json.loads((board / "badges" / f"{name}.json").read_text(encoding="utf-8"))
         assert badge["schemaVersion"] == 1 and badge["label"] and badge["message"]
+
+
+def test_the_agent_outputs_link_pages_as_a_directory_url_host_site_serves_them(
+    host: GitRepo,
+) -> None:
+    """mkdocs' default `use_directory_urls`: pages are `page/index.html`, linked as `page/`."""
+    site = _build(_mkdocs_yml(host, {}, use_directory_urls=True))
+    board = site / "board"
+    llms = (board / "llms.txt").read_text(encoding="utf-8")
+    waiting = json.loads((board / "waiting" / "sA.json").read_text(encoding="utf-8"))
+    feed = feedparser.parse((board / "feeds" / "sA.xml").read_bytes())
+    # llms.txt and waiting/*.json link relative to the board's root, the feed relative to itself.
+    links = [m.group(1) for m in re.finditer(r"\]\(([^)]+)\)", llms)]
+    links += [m["link"] for m in waiting["messages"]] + [i["link"] for i in waiting["inboxes"]]
+    targets = [link.split("#")[0] for link in links]
+    # Pages, not files (status.json, lint.sarif, …): a directory URL has no suffix.
+    pages = [t for t in targets if "." not in t.rsplit("/", 1)[-1]]
+    pages += [e.link.split("#")[0].removeprefix("../") for e in feed.entries]
+    assert pages and all(".html" not in p for p in pages), pages
+    for page in pages:
+        assert (board / page / "index.html").is_file(), page

@@ -23,6 +23,7 @@ from generator.render.waiting import (
     findings_about,
     recipients,
     site_link,
+    url_style,
     waiting_document,
     waiting_messages,
     waiting_tasks,
@@ -55,8 +56,14 @@ def _url(result: Result, path: str) -> str:
     return f"{site_url.rstrip('/')}/{path}" if site_url else path
 
 
-def llms_txt(result: Result, views: Sequence[RecipientView], people: Sequence[Who]) -> str:
-    """The llms.txt of the site: what the board is and where each machine output lives."""
+def llms_txt(
+    result: Result,
+    views: Sequence[RecipientView],
+    people: Sequence[Who],
+    include_docs: bool = True,
+) -> str:
+    """The llms.txt of the site: what the board is and where each machine output lives
+    (`include_docs`: whether the site carries statusboard's docs, which it then links)."""
     site_url = result.config.site.site_url
     states: dict[str, int] = {}
     for s in result.context.sessions:
@@ -120,17 +127,33 @@ def llms_txt(result: Result, views: Sequence[RecipientView], people: Sequence[Wh
         "## Optional",
         "",
         f"- [Overview]({site_link(site_url, 'index.md')}): the human-readable front page",
-        f"- [Docs]({site_link(site_url, 'docs/index.md')}): how the board's formats, "
-        "rules and outputs work",
     ]
+    if include_docs:
+        lines.append(
+            f"- [Docs]({site_link(site_url, 'docs/index.md')}): how the board's formats, "
+            "rules and outputs work"
+        )
     return "\n".join(lines) + "\n"
 
 
-def agent_outputs(result: Result) -> dict[str, bytes]:
-    """llms.txt, waiting/*.json, feeds/*.xml and badges/*.json, from one set of inbox views."""
+def agent_outputs(
+    result: Result, *, directory_urls: bool = False, include_docs: bool = True
+) -> dict[str, bytes]:
+    """llms.txt, waiting/*.json, feeds/*.xml and badges/*.json, from one set of inbox views.
+
+    As the pages they link are built: `directory_urls`, pages are `page/` rather than
+    `page.html`; `include_docs`, statusboard's docs are on the site (a host site of the mkdocs
+    plugin may have neither).
+    """
+    with url_style(directory_urls):
+        return _agent_outputs(result, include_docs)
+
+
+def _agent_outputs(result: Result, include_docs: bool) -> dict[str, bytes]:
     views = inbox_views(result)
     people = recipients(result, views)
-    out: dict[str, bytes] = {"llms.txt": llms_txt(result, views, people).encode("utf-8")}
+    llms = llms_txt(result, views, people, include_docs)
+    out: dict[str, bytes] = {"llms.txt": llms.encode("utf-8")}
     for who in people:
         text = json.dumps(waiting_document(result, who), indent=2, ensure_ascii=False) + "\n"
         out[waiting_path(who)] = text.encode("utf-8")

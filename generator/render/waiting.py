@@ -10,7 +10,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,9 +108,26 @@ def near_misses(people: Sequence[Who], text: str) -> list[str]:
     return [known[c] for c in close]
 
 
+# The URL style of the pages these outputs link: the standalone site's `page.html`, or `page/` on a
+# host site of the mkdocs plugin with `use_directory_urls`. Set around a whole `agent_outputs` run
+# (`url_style`) rather than passed through every feed, llms.txt and waiting/*.json function, which
+# all link pages the one same way.
+_DIRECTORY_URLS: ContextVar[bool] = ContextVar("statusboard_directory_urls", default=False)
+
+
+@contextmanager
+def url_style(directory_urls: bool) -> Iterator[None]:
+    """Link pages as `page/` (directory URLs) or `page.html` while the block runs."""
+    token = _DIRECTORY_URLS.set(directory_urls)
+    try:
+        yield
+    finally:
+        _DIRECTORY_URLS.reset(token)
+
+
 def site_link(site_url: str | None, page: str, anchor: str | None = None) -> str:
     """A link to a page of the site: absolute under `site_url`, else relative to the site root."""
-    rel = page_url(page, False) + (f"#{anchor}" if anchor else "")
+    rel = page_url(page, _DIRECTORY_URLS.get()) + (f"#{anchor}" if anchor else "")
     return f"{site_url.rstrip('/')}/{rel}" if site_url else rel
 
 
