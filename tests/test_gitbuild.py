@@ -29,8 +29,9 @@ def git(repo: Path, *args: str) -> str:
     return out.stdout
 
 
-def small_history() -> RepoBuilder:
-    b = RepoBuilder()
+def small_history(b: RepoBuilder | None = None) -> RepoBuilder:
+    """Three commits written into `b` (a new spooling builder by default)."""
+    b = RepoBuilder() if b is None else b
     b.write("README.md", "# po-platform\n")
     b.write("docs/ai/sessions/active.md", "| Session | Task |\n|---|---|\n")
     b.commit("chore: import", T0, author="Dana Human", email="dana@example.invalid")
@@ -253,24 +254,7 @@ def test_streaming_builds_the_same_repository(tmp_path: Path) -> None:
         expected = spooled.build(tmp_path / "spooled")
         head = spooled.head
     with RepoBuilder.streaming(tmp_path / "streamed") as b:
-        b.write("README.md", "# po-platform\n")
-        b.write("docs/ai/sessions/active.md", "| Session | Task |\n|---|---|\n")
-        b.commit("chore: import", T0, author="Dana Human", email="dana@example.invalid")
-        b.append("docs/ai/sessions/active.md", "| sA · Sintra | Riff #412 |\n")
-        b.commit(
-            "[sA] docs(ai-sessions): claim sA at 2026-05-31T12:10Z",
-            T0 + timedelta(minutes=30),
-            author="Sintra (sA)",
-            email="sa@example.invalid",
-        )
-        b.write("services/payments/retry.py", "MAX_ATTEMPTS = 4\n")
-        b.delete("README.md")
-        b.commit(
-            "[sA] feat(payments): retry\n\nBody line.",
-            T0 + timedelta(hours=2),
-            author="Sintra (sA)",
-            email="sa@example.invalid",
-        )
+        small_history(b)
         repo = b.build(tmp_path / "streamed")
         with pytest.raises(ValueError):
             b.build(tmp_path / "streamed")
