@@ -633,8 +633,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", metavar="SPEC", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
+        from generator.cli import exit_now
+
         print(json.dumps(child(json.loads(args.child))))
-        return 0
+        exit_now(0)  # as the `statusboard` command ends: no freeing of every object at exit
     unknown = [s for s in args.sizes.split(",") if s.strip() and s.strip() not in SIZES]
     if unknown:
         parser.error(f"unknown size {', '.join(unknown)}; sizes: {', '.join(SIZES)}")

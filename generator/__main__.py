@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from generator.cli import main
+from generator.cli import run
 
-raise SystemExit(main())
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import logging
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from generator import commands, pipeline
 from generator import rules as rule_registry
@@ -399,3 +401,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def run() -> NoReturn:
+    """The `statusboard` command: `main`, then `exit_now` with its status."""
+    exit_now(main())
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with `status` once its output is flushed, without freeing every object.
+
+    A large board leaves hundreds of megabytes of model objects; freeing them one by one at exit
+    cost 0.3-0.5 s of CPU at 20,000 messages, a tenth of a rebuild, for a process that is ending
+    anyway. Every file is written and closed, and every temporary folder removed, before this.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that left (`| head`), or a closed stream: nothing more can be said there.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)

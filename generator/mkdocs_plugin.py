@@ -117,7 +117,7 @@ class StatusboardPlugin(BasePlugin[StatusboardConfig]):  # type: ignore[no-untyp
         from generator.exceptions import StatusboardError
         from generator.render.agents_out import agent_outputs
         from generator.render.outputs import machine_outputs
-        from generator.render.pages import build_pages
+        from generator.render.pages import build_pages, inbox_views
         from generator.repository import locate
         from generator.timeutil import parse_now
 
@@ -146,10 +146,12 @@ class StatusboardPlugin(BasePlugin[StatusboardConfig]):  # type: ignore[no-untyp
             log.warning(
                 "statusboard: no board sources found under %s; see docs/how-to/onboard.md", repo
             )
+        views = inbox_views(result)  # the pages and the feeds show the same views
         site = build_pages(
             result,
             directory_urls=config.use_directory_urls,
             include_docs=self.config.include_docs,
+            views=views,
         )
         log.info(
             "statusboard: %d board pages under %s/ (%d findings)",
@@ -163,6 +165,7 @@ class StatusboardPlugin(BasePlugin[StatusboardConfig]):  # type: ignore[no-untyp
                 result,
                 directory_urls=config.use_directory_urls,
                 include_docs=self.config.include_docs,
+                views=views,
             )
         )
         return site, files

@@ -76,7 +76,8 @@ def outputs(root: Path, now: str, *, cache: bool = True) -> dict[str, str]:
     if not cache:
         config = replace(config, cache=replace(config.cache, enabled=False))
     result = pipeline.analyse(pipeline.read(root, config), config, parse_now(now))
-    site, texts = site_files(result)
+    files = site_files(result)
+    site, texts = files.site, files.outputs
     return {**site.pages, **texts}
 
 
@@ -91,7 +92,7 @@ def test_cached_builds_are_byte_identical_to_uncached_ones(demo: GitRepo, tmp_pa
 
     assert build("cold", NOW) == plain
     cold = cache_files(demo.root)
-    assert {name.split("-")[0] for name in cold} == {"history", "read", "render"}
+    assert {name.split("-")[0] for name in cold} == {"history", "read", "render", "search"}
     assert compiled_templates()  # the user's own folder: compiled templates are code
 
     assert build("warm", NOW) == plain
@@ -180,6 +181,47 @@ def test_a_damaged_or_forged_cache_is_rebuilt_never_trusted(demo: GitRepo, how: 
     assert outputs(demo.root, NOW) == expected
     assert cache_files(demo.root) == rewritten  # the rewritten files are good: used as they are
     assert "<script>x" not in "".join(outputs(demo.root, NOW).values())
+
+
+@pytest.mark.parametrize("how", ["forged with a valid checksum", "signed with another key"])
+def test_a_forged_search_text_never_reaches_the_index(
+    demo: GitRepo, tmp_path: Path, how: str
+) -> None:
+    """The search index's text of each page block is cached by the block's HTML; a file anyone
+    could write (a valid checksum, another key) is not used, and a used one gives the same index."""
+
+    def build(name: str, *flags: str) -> str:
+        out = tmp_path / name
+        assert main(["build", str(demo.root), "-o", str(out), "--now", NOW, "-q", *flags]) in (0, 1)
+        return (out / "search" / "search_index.json").read_text(encoding="utf-8")
+
+    plain = build("plain", "--no-cache")
+    assert build("cold") == plain
+    files = sorted((demo.root / CACHE).glob("search-*.json"))
+    assert files
+    for path in files:
+        header_line, _, payload = path.read_bytes().partition(b"\n")
+        header = json.loads(header_line)
+        texts = _decode_fragments(payload)
+        forged = _encode_fragments({key: ["FORGED words"] for key in texts})
+        if how == "signed with another key":
+            Store(path.parent, "search", header["key"], b"f" * 64, ".json").save(
+                header["name"], forged
+            )
+        else:
+            header["sha256"] = hashlib.sha256(forged).hexdigest()
+            path.write_bytes(json.dumps(header, sort_keys=True).encode() + b"\n" + forged)
+    assert build("forged") == plain
+    assert build("warm") == plain  # the files written again are good, and used as they are
+    # The control: the same words signed with this user's key are taken (the cache is used).
+    for path in files:
+        header_line, _, payload = path.read_bytes().partition(b"\n")
+        header = json.loads(header_line)
+        forged = _encode_fragments({k: ["FORGED words"] for k in _decode_fragments(payload)})
+        Store(path.parent, "search", header["key"], signing_key(), ".json").save(
+            header["name"], forged
+        )
+    assert "FORGED words" in build("signed")
 
 
 def test_a_template_change_invalidates_the_render_cache(

@@ -244,3 +244,30 @@ def test_a_bad_configuration_is_one_line_and_exit_2(
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 2 and err[0].startswith("statusboard: reading the repository"), err
         assert err[1].startswith("statusboard: error: ") and key in err[1], err
+
+
+def test_the_command_ends_with_main_s_status_and_all_its_output(
+    clean_board: Path, broken_board: Path
+) -> None:
+    """`statusboard` (here `python -m generator`) ends without freeing every object: the exit
+    status is still main's, and everything printed is there, to a file or a pipe that closes."""
+    import sys
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args], capture_output=True, text=True
+        )
+
+    findings = command("lint", str(broken_board), "--now", NOW, "--format", "json")
+    assert findings.returncode == 1
+    assert json.loads(findings.stdout)  # the whole document, flushed
+    assert command("lint", "/nonexistent/board").returncode == 2
+    # A reader that leaves after the first line: no traceback, the status of the findings.
+    head = subprocess.run(
+        f"{sys.executable} -m generator lint {broken_board} --now {NOW} | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        executable="/bin/bash",
+    )
+    assert "Traceback" not in head.stderr

@@ -87,7 +87,7 @@ def _mkdocs_unheld(tmp: Path) -> Path:
     from generator.render.site import site_files
 
     result = rf.result()
-    site, _ = site_files(result)
+    site = site_files(result).site
     out = tmp / "unheld"
     config_file = write_project(result, site, tmp / "project", out)
     saved = os.environ.get("SOURCE_DATE_EPOCH")

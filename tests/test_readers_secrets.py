@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from generator.readers.secrets import REDACTED, find_secrets, redact_source, redact_text
+from generator.readers.secrets import (
+    _KEYWORDS,
+    REDACTED,
+    find_secrets,
+    may_hold_secret,
+    redact_source,
+    redact_text,
+)
 
 # Fake credentials of the right shapes, assembled so that no scanner mistakes this file for a leak.
 GHP = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"
@@ -165,3 +172,18 @@ def test_redaction_is_idempotent() -> None:
     once = redact_text(f"GITHUB_TOKEN={GHP} and {SLACK}")
     assert redact_text(once) == once
     assert find_secrets(once)[1] == []
+
+
+@pytest.mark.parametrize("keyword", _KEYWORDS)
+def test_every_keyword_triggers_a_closer_look(keyword: str) -> None:
+    """The keywords' trie finds each of them, in any case, anywhere in a line, and nothing less."""
+    assert may_hold_secret(f"prose {keyword.upper()}tail\nmore")
+    assert may_hold_secret(f"x{keyword}")
+    split = keyword[:-1] + "\n" + keyword[-1]  # a line break inside: no longer the keyword
+    assert may_hold_secret(split) is any(k in split for k in _KEYWORDS)
+
+
+def test_assignment_needs_a_separator() -> None:
+    """Prose holding a keyword but no `:` or `=` holds no assignment; one with a `=` does."""
+    assert find_secrets("the api key Abc123456Xyz rotates weekly")[1] == []
+    assert len(find_secrets("the api_key=Abc123456Xyz rotates weekly")[1]) == 1

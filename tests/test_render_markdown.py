@@ -90,3 +90,112 @@ def test_inline_and_plain_text() -> None:
     assert render_inline("**b** <i>") == "<strong>b</strong> &lt;i&gt;"
     assert escape_text("<b>`x`</b>") == "&lt;b&gt;&#96;x&#96;&lt;/b&gt;"
     assert render_markdown("   ") == ""
+
+
+# --- the plain-prose fast path gives what markdown-it gives ------------------------------------
+
+_WORDS = [
+    "word",
+    "Mixed",
+    "a",
+    "I",
+    "x1",
+    "e.g.",
+    "1.",
+    "2)",
+    "(a)",
+    '"q"',
+    "it's",
+    "a+b=c",
+    "-",
+    "--",
+    "100%",
+    "$5",
+    "user@host",
+    "http://a.b/c",
+    "a/b/c",
+    "A.",
+    "ok!",
+    "?",
+    "…",
+    "—",
+    "_x_",
+    "*y*",
+    "`z`",
+    "#",
+    "> q",
+    "~~s~~",
+    "[l](u)",
+    "&amp;",
+    "<b>",
+    "a|b",
+    "é",
+    "жук",
+    "ǅ",
+    "²",
+    "ⅷ",
+]
+_CHARS = list("abcXYZ019 ,.;:?!'\"()/%@$+=-—–…‘’“”éßжǅⅷ²_*#`~<>&|\\\t")
+
+
+def _samples(n: int, seed: int) -> list[str]:
+    """Prose-like texts, most of them plain prose, some with one markdown character or a line
+    that starts a block (a list item, a heading, a quote) or ends in spaces."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        lines = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.2:
+                lines.append(rng.choice(["", " ", "   "]))
+                continue
+            words = [
+                rng.choice(_WORDS)
+                if rng.random() < 0.7
+                else "".join(rng.choice(_CHARS) for _ in range(rng.randint(1, 5)))
+                for _ in range(rng.randint(1, 6))
+            ]
+            lines.append(" ".join(words) + rng.choice(["", "", "", " ", "  "]))
+        out.append("\n".join(lines) + rng.choice(["", "\n", "\n\n"]))
+    return out
+
+
+def test_the_prose_fast_path_renders_as_markdown_it_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.render.markdown as md
+
+    texts = [*_samples(8000, seed=11), "", "\n", "One line.", "Two\nlines.", "A.\n\nB, c."]
+    taken = sum(md._prose(t) is not None for t in texts)
+    assert taken > 150  # the samples do reach the fast path
+    fast = [str(md.render_markdown(t)) for t in texts]
+    monkeypatch.setattr(md, "_prose", lambda text: None)
+    for text, html in zip(texts, fast, strict=True):
+        assert html == str(md.render_markdown(text)), text
+
+
+def test_printed_values_are_escaped_as_the_stock_finalize_escapes_them() -> None:
+    """The pages' code generator prints `finalize(value)` without Jinja's second escape: the
+    output is what a stock autoescaping environment with `escape_text` gives."""
+    import jinja2
+    from markupsafe import Markup
+
+    from generator.render.pages.templating import environment
+
+    source = (
+        "{{ a }}|{{ b }}|{{ c }}|{{ d }}|{{ e }}|{% for x in f %}{{ x }},{% endfor %}"
+        "{% autoescape false %}{{ a }}{% endautoescape %}|{{ a ~ b }}|{{ none }}"
+    )
+    values = {
+        "a": "<script>x</script> & 'q' \"d\" `f` ~t~ #h",
+        "b": Markup("<em>kept</em>"),
+        "c": 42,
+        "d": "plain words",
+        "e": "line\n# heading?",
+        "f": ["<i>", 1.5, Markup("<b>"), "```"],
+    }
+    ours = environment().from_string(source).render(**values)
+    stock = jinja2.Environment(
+        autoescape=True, finalize=escape_text, undefined=jinja2.StrictUndefined
+    )
+    assert ours == stock.from_string(source).render(**values)

@@ -22,6 +22,10 @@ from generator.timeutil import canonical, human_age, iso, parse_now, parse_stamp
         ("2026-05-31 09:05", datetime(2026, 5, 31, 9, 5, tzinfo=UTC), False, False),
         ("2026-05-31T09:05:00.250Z", datetime(2026, 5, 31, 9, 5, tzinfo=UTC), False, True),
         (" 2026-05-31T11:40Z ", datetime(2026, 5, 31, 11, 40, tzinfo=UTC), True, True),
+        ("2024-02-29T00:00Z", datetime(2024, 2, 29, tzinfo=UTC), True, True),
+        # Digits beyond ASCII are digits to the general path: the canonical one's fast read
+        # leaves them to it.
+        ("２０２６-05-31T11:40Z", datetime(2026, 5, 31, 11, 40, tzinfo=UTC), True, True),
     ],
 )
 def test_parse_stamp_variants(
@@ -35,10 +39,33 @@ def test_parse_stamp_variants(
 
 
 @pytest.mark.parametrize(
-    "text", ["", "yesterday", "2026-13-01T10:00Z", "2026-05-31T25:00Z", "2026-05-31", "11:40Z"]
+    "text",
+    [
+        "",
+        "yesterday",
+        "2026-13-01T10:00Z",
+        "2026-05-31T25:00Z",
+        "2026-05-31",
+        "11:40Z",
+        "2026-02-29T10:00Z",  # not a leap year
+        "2026-05-31T24:00Z",
+        "2026-05-31T10:60Z",
+        # Never raises: an offset of a day or more, or a time out of datetime's range in UTC.
+        "2026-05-31T10:00+25:00",
+        "0001-01-01T00:00+01:00",
+        "9999-12-31T23:59-01:00",
+    ],
 )
 def test_parse_stamp_rejects(text: str) -> None:
     assert parse_stamp(text) is None
+
+
+def test_parse_stamp_canonical_agrees_with_offset_form() -> None:
+    """The canonical form's fast read gives what the general path gives for the same time."""
+    fast, general = parse_stamp("2026-05-31T11:40Z"), parse_stamp("2026-05-31T11:40+00:00")
+    assert fast is not None and general is not None
+    assert fast.value == general.value
+    assert fast.value.tzinfo is general.value.tzinfo is UTC
 
 
 def test_now_and_forms() -> None:

@@ -14,12 +14,12 @@ _BOM = b"\xef\xbb\xbf"
 
 def escaping_link(repo: Path, rel: str) -> str | None:
     """Describe the symbolic link that takes `rel` outside `repo`, or None when it stays inside."""
-    root = repo.resolve()
     current = repo
     for part in PurePosixPath(rel).parts:
         current = current / part
         if not current.is_symlink():
             continue
+        root = repo.resolve()  # only where there is a link: resolving costs a stat per folder
         target = current.resolve()
         if target != root and not target.is_relative_to(root):
             # Show the link as written (not the resolved absolute path) so no local path leaks.

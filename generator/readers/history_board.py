@@ -8,8 +8,9 @@ parse with the old gives the events (added, status, ack, rewritten, deleted, res
 that one commit removes from a queue file and adds to another, with the same id base and the same
 heading fields and body, was moved: it keeps its trail (its first commit, its acks), and a later
 edit of it is a rewrite, never a deletion. The scoreboard is read whole when its table changes
-shape; a heartbeat, which rewrites one row in place, has only that row read again. Its rows are
-compared by session id to give the claim spans.
+otherwise; a heartbeat, which rewrites one row in place, and a claim or a release, which adds or
+removes rows of the table's body, have only the new rows read. Its rows are compared by session
+id to give the claim spans.
 
 Every credential in the lines a commit writes is redacted as everywhere else, and remembered once
 per distinct value (kind, masked prefix, where, the commit that first wrote it; the value only as
@@ -28,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -42,6 +44,7 @@ from generator.model import (
 )
 from generator.readers import queue_scan
 from generator.readers.history_diff import FileDiff
+from generator.readers.mdtable import find_tables
 
 # The queue and scoreboard readers' own pieces, so that a block or row means here what it means
 # on the board (a test checks that the ids and states at HEAD agree with the readers').
@@ -60,6 +63,13 @@ from generator.timeutil import parse_stamp
 
 _BLANKS = re.compile(r"\n{3,}")
 Fetch = Callable[[str], bytes | None]
+# What an ack line may start with (`is_ack_line`: up to three of regex `\s`, then `-`, `*` or
+# `+`); most body lines start with none of them and skip the regex.
+_ACK_FIRST = frozenset(
+    "-*+ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_Entry = tuple[str | None, "_Row", str | None]  # a claim row: session id, summary, claimed (iso)
 
 
 def _redact(text: str) -> str:
@@ -93,9 +103,12 @@ class _Block:
     type: str | None = None
     trail: int = -1  # index into Walk.trails
     key: str = ""  # digest of the block's text: an unchanged block is not parsed again
+    summed: str = ""  # `digest()` once worked out (not kept in the cache: it follows from the rest)
 
     def digest(self) -> str:
-        return _digest(repr(self.fields) + "\n" + self.body)
+        if not self.summed:
+            self.summed = _digest(repr(self.fields) + "\n" + self.body)
+        return self.summed
 
     @staticmethod
     def start_of(block: _Block) -> int:
@@ -191,7 +204,11 @@ class Walk:
         self.board_since: str | None = None  # sha of the commit that created the scoreboard
         # the last version's table: its header and column indexes, and each row by line index
         self.board_header: tuple[tuple[str, ...], dict[str, int]] | None = None
-        self.board_rows: dict[int, tuple[str | None, _Row, str | None]] | None = None
+        self.board_rows: dict[int, _Entry] | None = None
+        # The claim table's delimiter line (0-based) when markdown-it reads the table as one
+        # (rows may then be added and removed without reading the file again); kept in memory
+        # only: a resumed walk reads the file whole at its first change of the table's shape.
+        self.board_delimiter: int | None = None
         self.head: str | None = None  # the last commit fed
         # The blocks one commit removed and the new blocks it added, (path, block) each: a block
         # that left one queue file and arrived in another with the same id and text was moved.
@@ -270,8 +287,9 @@ class Walk:
                     break
             fresh.append(span)
         tail = blocks[kr:]
-        for block in tail:
-            block.start += delta
+        if delta:
+            for block in tail:
+                block.start += delta
         end_of = [s.start for s in fresh[1:]] + [tail[0].start if tail else len(lines)]
         old = blocks[k0:kr]
         known = {b.key: b for b in old if b.heading is not None}
@@ -372,6 +390,11 @@ class Walk:
     def _changed(self, o: _Block, b: _Block, sha: str) -> None:
         b.trail = o.trail
         trail = self.trails[o.trail]
+        if b.key and b.key == o.key:
+            # The same text (most often a block beside the change, split again): no event, and
+            # the trail already says what the block says (`_sync` keeps it so), but its id.
+            trail.id = b.id
+            return
         details = []
         if o.fields != b.fields:
             keys = sorted({k or "(text)" for k, v in set(o.fields) ^ set(b.fields)}, key=str.lower)
@@ -472,7 +495,7 @@ class Walk:
 
     def _scoreboard(self, sha: str, diff: FileDiff, fetch: Fetch) -> None:
         if diff.status == "D" or not diff.regular:
-            self.board_lines = self.board_rows = None
+            self.board_lines = self.board_rows = self.board_delimiter = None
             self._rows(sha, {})
             return
         if self.board_since is None:
@@ -480,9 +503,15 @@ class Walk:
         lines = self.board_lines
         # A heartbeat rewrites one row in place: then only that row is read again.
         quick = _row_edits(diff, self.board_rows) if lines is not None else None
+        # A claim adds a row, a release removes one: then only the added rows are read.
+        reshaped = (
+            _reshaped_rows(diff, self.board_rows, self.board_delimiter)
+            if quick is None and lines is not None
+            else None
+        )
         region = _apply(lines, diff) if not diff.binary and lines is not None else None
         if lines is None or region is None:
-            quick = None
+            quick = reshaped = None
             lines = self.board_lines = fetch_lines(fetch, diff.blob)
             if lines is None:
                 return  # unreadable in this version: the claims stand as they were
@@ -496,6 +525,13 @@ class Walk:
                     quick = None
                     break
                 self.board_rows[i] = row
+            if quick is not None and not self._table_holds(lines, quick):
+                self.board_delimiter = None  # rows the whole file may not read as rows
+        elif reshaped is not None:
+            rows_now = self._reread_rows(lines, *reshaped)
+            if rows_now is not None:
+                self.board_rows = rows_now
+                quick = []
         if quick is None and not self._read_board(lines):
             return  # no claim table in this version: nothing to compare, claims stand as they were
         rows: dict[str, _Row] = {}
@@ -507,7 +543,9 @@ class Walk:
         self._rows(sha, rows, claimed)
 
     def _read_board(self, lines: list[str]) -> bool:
-        board, _problems = read_scoreboard(self.scoreboard, _redact("\n".join(lines)))
+        text = _redact("\n".join(lines))
+        board, _problems = read_scoreboard(self.scoreboard, text)
+        self.board_delimiter = None
         if not board.header:
             self.board_rows = self.board_header = None
             return False
@@ -516,7 +554,43 @@ class Walk:
         for row in board.rows:
             assert row.source.line is not None
             self.board_rows[row.source.line - 1] = _summary(row)
+        delimiter = board.header_line  # 1-based header line: the 0-based delimiter line
+        if delimiter is not None and _standard_table(text, delimiter):
+            self.board_delimiter = delimiter
         return True
+
+    def _table_holds(self, lines: list[str], fresh: list[int]) -> bool:
+        """Whether the claim table still ends where its rows do, as `_read_board` would read it,
+        with the `fresh` lines among its rows (lines that a whole read may read otherwise)."""
+        delimiter = self.board_delimiter
+        if delimiter is None or delimiter >= len(lines):
+            return False
+        text = "\n".join(lines)
+        # markdown-it turns a lone CR into a line break (the lines would not be the reader's), a
+        # private key block is redacted across lines, and past 65,536 missing cells in all
+        # markdown-it ends a table early: each needs the whole file read.
+        if "\r" in text or "PRIVATE KEY" in text:
+            return False
+        if len(lines) * (lines[delimiter].count("|") + 1) > 1 << 16:
+            return False
+        # A line that starts with `|` continues the table: no other block can start with it.
+        return all(_redact(lines[i]).startswith("|") for i in fresh)
+
+    def _reread_rows(
+        self, lines: list[str], kept: dict[int, _Entry], fresh: list[int]
+    ) -> dict[int, _Entry] | None:
+        """The claim table's rows after a diff that added or removed whole rows of its body, as
+        `_read_board` would read them; None when reading the whole file may say otherwise."""
+        if self.board_header is None or not self._table_holds(lines, fresh):
+            return None
+        header, columns = self.board_header
+        rows = dict(kept)
+        for i in fresh:
+            row = _one_row(self.scoreboard, i, lines[i], header, columns)
+            if row is None:
+                return None  # a line the reader keeps as text: read the whole file
+            rows[i] = row
+        return dict(sorted(rows.items()))
 
     def _rows(
         self, sha: str, rows: dict[str, _Row], claimed: dict[str, str | None] | None = None
@@ -651,10 +725,10 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
 
     A block whose text is that of a block in `known` takes that block's reading.
     """
-    shown = _redact(span.heading) if span.heading is not None else None  # kept in the cache
-    block = _Block(span.start, shown, span.first_ack, span.exact)
     if span.heading is None:
-        return block
+        return _Block(span.start, None, span.first_ack, span.exact)
+    shown, base, status, sender, to, kind, fields, parsed = _reading(span.heading)
+    block = _Block(span.start, shown, span.first_ack, span.exact)  # `shown`: kept in the cache
     last = end
     while last > span.start + 1 and not lines[last - 1].strip():
         last -= 1
@@ -669,53 +743,74 @@ def _parse(lines: list[str], span: queue_scan.Span, end: int, known: dict[str, _
         )
         block.sender, block.to, block.type = same.sender, same.to, same.type
         block.base = same.base if not same.base.startswith("L") else f"L{span.start + 1}"
+        block.summed = same.summed
         return block
-    heading = parse_heading(shown or "")
-    sender = heading.first("from") if heading.parsed else None
-    if heading.parsed and heading.stamp is not None and sender and heading.stamp_text is not None:
-        block.base = f"{heading.stamp_text}-{sender}"
-    else:
-        block.base = f"L{span.start + 1}"
-    if heading.parsed:
-        block.status = known_value(heading.first("status"), STATES) or "sent"
-        block.sender, block.to = sender, heading.first("to")
-        block.type = known_value(heading.first("type"), MESSAGE_TYPES)
-    block.fields = tuple((k, v) for k, v in heading.fields if k.lower() != "status") + tuple(
-        ("", p) for p in heading.stray
-    )
+    block.base = base if base is not None else f"L{span.start + 1}"
+    block.status, block.sender, block.to, block.type = status, sender, to, kind
+    block.fields = fields
     acks: list[tuple[str, str, str, str]] = []
     taken: set[int] = set()
-    if heading.parsed:
+    if parsed:
         for a, b in queue_scan.items(lines, span, end):
             if not is_ack_line(lines[a]):
                 continue
             while b > a + 1 and not lines[b - 1].strip():
                 b -= 1
-            ack = _ack(lines[a:b])
+            ack = _ack(tuple(lines[a:b]))
             if ack is not None:
                 acks.append(ack)
                 taken.update(range(a, b))
     body = [
         x
         for i, x in enumerate(lines[span.start + 1 : end], span.start + 1)
-        if i not in taken and not is_ack_line(x)
+        if i not in taken and not (x[:1] in _ACK_FIRST and is_ack_line(x))
     ]
     block.body = _digest(_BLANKS.sub("\n\n", "\n".join(body).strip()))
     block.acks = tuple(acks)
     return block
 
 
-def _ack(raw: list[str]) -> tuple[str, str, str, str] | None:
+_Reading = tuple[
+    str, str | None, str, str | None, str | None, str | None, tuple[tuple[str, str], ...], bool
+]
+
+
+# A message's block is read again at each change of it (an ack, a new status) with the same
+# heading and the same earlier ack lines: their readings are remembered for a while.
+@lru_cache(maxsize=1 << 12)
+def _reading(heading: str) -> _Reading:
+    """What a heading says, as the queue reader reads it: the shown (redacted) heading, the id
+    base (None: the block is known by its line), status, sender, to, type, the fields without
+    `status:`, and whether it reads as a message."""
+    shown = _redact(heading)
+    parsed = parse_heading(shown)
+    sender = parsed.first("from") if parsed.parsed else None
+    base = None
+    if parsed.parsed and parsed.stamp is not None and sender and parsed.stamp_text is not None:
+        base = f"{parsed.stamp_text}-{sender}"
+    status, to, kind = "sent", None, None
+    if parsed.parsed:
+        status = known_value(parsed.first("status"), STATES) or "sent"
+        to = parsed.first("to")
+        kind = known_value(parsed.first("type"), MESSAGE_TYPES)
+    fields = tuple((k, v) for k, v in parsed.fields if k.lower() != "status") + tuple(
+        ("", p) for p in parsed.stray
+    )
+    return shown, base, status, sender, to, kind, fields, parsed.parsed
+
+
+@lru_cache(maxsize=1 << 14)
+def _ack(raw: tuple[str, ...]) -> tuple[str, str, str, str] | None:
     """(digest, state, by, time) of an ack item, as the queue reader reads it."""
-    raw = [_redact(x) for x in raw]
-    parts = ack_parts(raw)
+    lines = [_redact(x) for x in raw]
+    parts = ack_parts(lines)
     if len(parts) < 4 or parts[0].lower() != "ack" or not parts[2] or not parts[3]:
         return None
     stamp = parse_stamp(parts[1].strip("`"))
     if stamp is None:
         return None
     state = known_value(parts[3], STATES) or parts[3]
-    return (_digest("\n".join(raw)), state, parts[2], stamp.iso())
+    return (_digest("\n".join(lines)), state, parts[2], stamp.iso())
 
 
 def _summary(row: ClaimRow) -> tuple[str | None, _Row, str | None]:
@@ -724,9 +819,7 @@ def _summary(row: ClaimRow) -> tuple[str | None, _Row, str | None]:
     return row.session_id, summary, row.claimed.iso() if row.claimed else None
 
 
-def _row_edits(
-    diff: FileDiff, rows: dict[int, tuple[str | None, _Row, str | None]] | None
-) -> list[int] | None:
+def _row_edits(diff: FileDiff, rows: dict[int, _Entry] | None) -> list[int] | None:
     """The row lines a diff rewrites one for one, or None when it does anything else."""
     if rows is None or diff.binary or not diff.hunks:
         return None
@@ -739,6 +832,49 @@ def _row_edits(
             return None
         changed.extend(span)
     return changed
+
+
+def _reshaped_rows(
+    diff: FileDiff, rows: dict[int, _Entry] | None, delimiter: int | None
+) -> tuple[dict[int, _Entry], list[int]] | None:
+    """For a diff that only removes rows of the claim table's body and puts lines after a row (or
+    the delimiter line): the rows kept, at their new line indexes, and the new lines' indexes.
+    None when the diff touches anything else."""
+    if rows is None or delimiter is None or diff.binary or not diff.hunks:
+        return None
+    ends: list[tuple[int, int]] = []  # (old index after the hunk, lines it adds minus removes)
+    fresh: list[int] = []
+    gone: set[int] = set()
+    for h in diff.hunks:
+        if h.n_old:
+            span = range(h.old - 1, h.old - 1 + h.n_old)
+            if any(i not in rows for i in span):
+                return None
+            gone.update(span)
+            ends.append((h.old - 1 + h.n_old, h.n_new - h.n_old))
+        elif h.old - 1 == delimiter or h.old - 1 in rows:
+            ends.append((h.old, h.n_new))
+        else:
+            return None
+        fresh.extend(range(h.new - 1, h.new - 1 + h.n_new))
+    kept = {}
+    for i, entry in rows.items():
+        if i not in gone:
+            kept[i + sum(d for end, d in ends if end <= i)] = entry
+    return kept, fresh
+
+
+def _standard_table(text: str, delimiter: int) -> bool:
+    """Whether markdown-it reads `text` up to line `delimiter` as ending with a table's header and
+    delimiter line (a table of its own, not text that only looks like one)."""
+    return _ends_with_table("\n".join(text.split("\n", delimiter + 1)[: delimiter + 1]))
+
+
+@lru_cache(maxsize=32)  # the text above the table rarely changes
+def _ends_with_table(head: str) -> bool:
+    # What follows the delimiter line cannot change how markdown-it reads the lines before it.
+    last = head.count("\n")
+    return any(t.standard and t.delimiter == last for t in find_tables(head))
 
 
 def _one_row(

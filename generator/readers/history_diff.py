@@ -1,9 +1,10 @@
-"""The blackboard's diffs: one streamed `git log -p -U0 --raw` read into per-commit file changes.
+"""The blackboard's changes, per commit: `git log --raw` read into file changes, and each change
+worked out from the old and the new version of the file (`changes`).
 
-Only the blackboard paths are asked for, with no context lines, so git sends just what changed;
-hunks are applied to the kept text of each file (history_board.py). Lines are decoded as UTF-8
-(invalid bytes replaced) and normalised as the readers normalise files: a trailing CR is dropped
-and a byte-order mark at the start of the file is removed.
+`parse` reads `git log --raw` (and the hunks of `-p -U0`, where a caller asks git for them); hunks
+are applied to the kept text of each file (history_board.py). Lines are decoded as UTF-8 (invalid
+bytes replaced) and normalised as the readers normalise files: a trailing CR is dropped and a
+byte-order mark at the start of the file is removed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 RECORD = (
     b"\x1e\x1f"  # starts each commit: no diff line can begin with it (they begin with +-@ etc.)
@@ -51,6 +53,7 @@ class FileDiff:
     status: str = "M"  # A added, D deleted, M modified, T type changed
     mode: str = "100644"  # the new mode (`120000` a symbolic link, `160000` a submodule)
     blob: str | None = None  # the new blob's sha, to fetch the content when the diff is binary
+    old_blob: str | None = None  # the old blob's sha (None: the file is new)
     binary: bool = False
     hunks: list[Hunk] = field(default_factory=list)
     # "\ No newline at end of file" after a removed / an added line
@@ -106,83 +109,194 @@ def _diff_path(line: bytes) -> str:
     return rest[2:half].decode("utf-8", "replace")
 
 
-def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return text[:-1] if text.endswith("\r") else text
-
-
 def parse(chunks: Iterable[bytes]) -> Iterator[CommitDiff]:
     """Commits from the bytes of `git log -p -U0 --raw FORMAT`, in the order git sends them."""
     commit: CommitDiff | None = None
     current: FileDiff | None = None
     hunk: Hunk | None = None
+    added: list[str] = []  # the lines of `hunk`
     last_sign = b""
-    for line in _lines(chunks):
-        first = line[:1]
-        if hunk is not None:
-            if first == b"+":
-                text = _text(line[1:])
-                if hunk.new == 1 and not hunk.lines and text.startswith(_BOM):
-                    text = text[1:]
-                hunk.lines.append(text)
-                last_sign = b"+"
+    for batch in _batches(chunks):
+        for line in batch:
+            if hunk is not None:
+                # Most lines are a hunk's: they are told apart first, by their first byte.
+                if line.startswith(b"+"):
+                    # CR is a byte of its own in UTF-8: dropped before decoding, as after it.
+                    text = (line[1:-1] if line.endswith(b"\r") else line[1:]).decode(
+                        "utf-8", "replace"
+                    )
+                    if not added and hunk.new == 1 and text.startswith(_BOM):
+                        text = text[1:]
+                    added.append(text)
+                    last_sign = b"+"
+                    continue
+                if line.startswith(b"-"):
+                    last_sign = b"-"
+                    continue
+                if line.startswith(b"\\") and current is not None:
+                    if last_sign == b"+":
+                        current.eol_marker_new = True
+                    else:
+                        current.eol_marker_old = True
+                    continue
+                hunk = None
+            if line.startswith(RECORD):
+                if commit is not None:
+                    yield commit
+                commit = CommitDiff(line[len(RECORD) :].decode("ascii").strip())
+                current = None
                 continue
-            if first == b"-":
-                last_sign = b"-"
+            if commit is None:
                 continue
-            if first == b"\\" and current is not None:
-                if last_sign == b"+":
-                    current.eol_marker_new = True
-                else:
-                    current.eol_marker_old = True
+            first = line[:1]
+            if first == b":":
+                m = _RAW.match(line)
+                if m:
+                    path = unquote(m.group(6))
+                    commit.files[path] = FileDiff(
+                        path,
+                        m.group(5).decode(),
+                        m.group(2).decode(),
+                        m.group(4).decode() if m.group(5) != b"D" else None,
+                        m.group(3).decode() if m.group(3).strip(b"0") else None,
+                    )
+            elif line.startswith(b"diff --git "):
+                path = _diff_path(line)
+                current = commit.files.setdefault(path, FileDiff(path))
+            elif current is None:
                 continue
-            hunk = None
-        if line.startswith(RECORD):
-            if commit is not None:
-                yield commit
-            commit = CommitDiff(line[len(RECORD) :].decode("ascii").strip())
-            current = None
-        elif commit is None:
-            continue
-        elif first == b":":
-            m = _RAW.match(line)
-            if m:
-                path = unquote(m.group(6))
-                commit.files[path] = FileDiff(
-                    path,
-                    m.group(5).decode(),
-                    m.group(2).decode(),
-                    m.group(4).decode() if m.group(5) != b"D" else None,
-                )
-        elif line.startswith(b"diff --git "):
-            path = _diff_path(line)
-            current = commit.files.setdefault(path, FileDiff(path))
-        elif current is None:
-            continue
-        elif first == b"@":
-            m = _HUNK.match(line)
-            if m:
-                hunk = Hunk(
-                    int(m.group(1)),
-                    int(m.group(2)) if m.group(2) is not None else 1,
-                    int(m.group(3)),
-                    int(m.group(4)) if m.group(4) is not None else 1,
-                )
-                current.hunks.append(hunk)
-                last_sign = b""
-        elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
-            current.binary = True
+            elif first == b"@":
+                m = _HUNK.match(line)
+                if m:
+                    old, n_old, new, n_new = m.groups()
+                    hunk = Hunk(
+                        int(old),
+                        int(n_old) if n_old is not None else 1,
+                        int(new),
+                        int(n_new) if n_new is not None else 1,
+                    )
+                    added = hunk.lines
+                    current.hunks.append(hunk)
+                    last_sign = b""
+            elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
+                current.binary = True
     if commit is not None:
         yield commit
 
 
-def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+def _batches(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """The lines of the stream, a chunk's worth at a time."""
     rest = b""
     for chunk in chunks:
         if not chunk:
             continue
         parts = (rest + chunk).split(b"\n")
         rest = parts.pop()
-        yield from parts
+        yield parts
     if rest:
-        yield rest
+        yield [rest]
+
+
+# What git's diff looks at to call a version binary (`buffer_is_binary`: a NUL in the first 8000
+# bytes); such a change has no hunks, and the walk reads the new version whole.
+_BINARY_PROBE = 8000
+_STEP = 1 << 16
+
+
+class Change(NamedTuple):
+    """What `changes` found: the hunks, whether git would call it binary, and the number of lines
+    of the old and of the new version (a last line without a newline counts too)."""
+
+    hunks: list[Hunk]
+    binary: bool
+    old_lines: int
+    new_lines: int
+
+
+def changes(old: bytes | None, new: bytes, new_lines: int | None = None) -> Change:
+    """The change from the `old` version of a file (None: it is new) to the `new` one, as one
+    hunk of `git diff -U0`'s shape: the lines between what both versions share at their start and
+    at their end (no hunk when they are the same); and whether git would call it binary.
+    `new_lines`: the new version's number of lines, when known (counting them costs a pass; the
+    versions are read newest first, so the old one's comes back for the next older change).
+
+    git's own diff may split that span into several hunks, with unchanged lines between; the walk
+    reads the span from the first changed line to the last either way (history_board._apply), so
+    the replayed history is the same. Lines are normalised as `parse` normalises a diff's.
+    """
+    before = old or b""
+    total = new_lines if new_lines is not None else _line_count(new, 0, len(new))
+    if b"\0" in before[:_BINARY_PROBE] or b"\0" in new[:_BINARY_PROBE]:
+        return Change([], True, _line_count(before, 0, len(before)), total)
+    if len(new) >= len(before) and new.startswith(before):
+        start = len(before)  # most changes add at the end: one comparison, no search
+    else:
+        start = _shared_start(before, new)
+    if start == len(before) == len(new):
+        return Change([], False, total, total)
+    start = before.rfind(b"\n", 0, start) + 1  # back to the start of the first differing line
+    end_old, end_new = _shared_end(before, new, start)
+    removed = _line_count(before, start, end_old)
+    added = new[start:end_new].split(b"\n") if end_new > start else []
+    if added and added[-1] == b"":
+        added.pop()
+    # The lines before the span, from the end: the shared end is short where a change is late.
+    first = total - len(added) - _line_count(new, end_new, len(new))
+    lines = [(a[:-1] if a.endswith(b"\r") else a).decode("utf-8", "replace") for a in added]
+    if lines and first == 0 and lines[0].startswith(_BOM):
+        lines[0] = lines[0][1:]
+    hunk = Hunk(
+        first + 1 if removed else first, removed, first + 1 if lines else first, len(lines), lines
+    )
+    return Change([hunk], False, total - len(lines) + removed, total)
+
+
+def _shared_start(a: bytes, b: bytes) -> int:
+    """How many bytes `a` and `b` share at their start (compared a block at a time, in C)."""
+    limit = min(len(a), len(b))
+    i = 0
+    while i + _STEP <= limit and a[i : i + _STEP] == b[i : i + _STEP]:
+        i += _STEP
+    lo, hi = i, min(i + _STEP, limit) + 1  # a[:lo] == b[:lo]; a[:hi] != b[:hi] (or past them)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[i:mid] == b[i:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _shared_end(a: bytes, b: bytes, start: int) -> tuple[int, int]:
+    """Where the lines both share at their end begin, in `a` and in `b` (not before `start`,
+    and each at the start of a line in both)."""
+    limit = min(len(a), len(b)) - start
+    n = 0
+    while (
+        n + _STEP <= limit
+        and a[len(a) - n - _STEP : len(a) - n] == b[len(b) - n - _STEP : len(b) - n]
+    ):
+        n += _STEP
+    lo, hi = n, min(n + _STEP, limit) + 1  # the last lo bytes are shared, the last hi are not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[len(a) - mid : len(a) - n] == b[len(b) - mid : len(b) - n]:
+            lo = mid
+        else:
+            hi = mid
+    end_a, end_b = len(a) - lo, len(b) - lo
+    if (end_a > start and a[end_a - 1 : end_a] != b"\n") or (
+        end_b > start and b[end_b - 1 : end_b] != b"\n"
+    ):
+        # Not at a line start in both: the shared lines begin after the next newline.
+        newline = a.find(b"\n", end_a)
+        step = newline + 1 - end_a if newline >= 0 else lo
+        end_a, end_b = end_a + step, end_b + step
+    return end_a, end_b
+
+
+def _line_count(data: bytes, start: int, end: int) -> int:
+    """The lines of data[start:end] (a last one without a newline counts)."""
+    if end <= start:
+        return 0
+    return data.count(b"\n", start, end) + (data[end - 1 : end] != b"\n")

@@ -98,55 +98,50 @@ def scan(lines: list[str], start: int = 0) -> Iterator[Span]:
     stop iterating: the rest of the file is then never looked at.
     """
     end = len(lines)
+    # The block being scanned, as a Span's fields (a Span is made once, when it is yielded).
     if start == 0:
-        current, i = Span(0, None, None, True), 0
+        at, heading, first = 0, None, 0
     else:
-        current, i = Span(start, heading_text(lines[start]), None, True), start + 1
+        at, heading, first = start, heading_text(lines[start]), start + 1
+    first_ack: int | None = None
+    exact = True
     fence: tuple[str, int] | None = None
     fence_at = 0  # the line the open fence started on
     match = _LINE.match
-    while i < end:
+    for i in range(first, end):
         line = lines[i]
         m = match(line)
         if m is None:
-            i += 1
             continue
+        indent, h, run = m.groups()
         if fence is not None:
-            if m["fence"] and _closes(line, *fence):
+            if run and _closes(line, *fence):
                 fence = None
-            i += 1
             continue
-        indent = m["indent"]
         if indent and (indent.strip(" ") or len(indent) > 3):
             # A tab or 4+ columns: indented code at the top level, or text inside a list item; it
             # cannot hide a column-0 heading, but an ack-like line here needs markdown-it.
-            if m["h"] is None and m["fence"] is None:
-                current = Span(current.start, current.heading, current.first_ack, False)
-            i += 1
+            if h is None and run is None:
+                exact = False
             continue
-        if m["h"] is not None:
+        if h is not None:
             if indent:
-                yield from _resolve(lines, current, i)
+                yield from _resolve(lines, Span(at, heading, first_ack, exact), i)
                 return
-            yield current
-            current = Span(i, heading_text(line), None, True)
-        elif m["fence"] is not None:
-            run = m["fence"]
+            yield Span(at, heading, first_ack, exact)
+            at, heading, first_ack, exact = i, heading_text(line), None, True
+        elif run is not None:
             if run[0] == "`" and "`" in line[len(indent) + len(run) :]:
-                i += 1
                 continue  # backticks in the info string: inline code, not a fence
             if indent:
-                yield from _resolve(lines, current, i)
+                yield from _resolve(lines, Span(at, heading, first_ack, exact), i)
                 return
             fence, fence_at = (run[0], len(run)), i
         elif indent:
-            current = Span(current.start, current.heading, current.first_ack, False)
-        elif current.first_ack is None:
-            current = Span(current.start, current.heading, i, current.exact)
-        i += 1
-    if fence is not None:
-        current = Span(current.start, current.heading, current.first_ack, current.exact, fence_at)
-    yield current
+            exact = False
+        elif first_ack is None:
+            first_ack = i
+    yield Span(at, heading, first_ack, exact, fence_at if fence is not None else None)
 
 
 def _resolve(lines: list[str], current: Span, at: int) -> Iterator[Span]:
@@ -215,9 +210,14 @@ def items(lines: list[str], span: Span, end: int) -> list[tuple[int, int]]:
         if span.first_ack is None:
             return []
         base = span.first_ack
-        tail = lines[base:end]
-        if all(_plain_bullet(t) or not t.strip() for t in tail):
-            return [(base + k, base + k + 1) for k, t in enumerate(tail) if t.strip()]
+        plain: list[tuple[int, int]] = []  # the tail's items when it is one-line bullets only
+        for k in range(base, end):
+            if _plain_bullet(lines[k]):
+                plain.append((k, k + 1))
+            elif lines[k].strip():
+                break
+        else:
+            return plain
     else:
         first = span.start + (span.heading is not None)
         if not any(_ACK_START.match(lines[j]) for j in range(first, end)):

@@ -60,9 +60,15 @@ SHAPES: dict[type, tuple[str, ...]] = {
 }
 
 
-def fingerprint(m: Message) -> str:
-    """A digest of everything a message holds (its repr names every field)."""
-    return hashlib.sha256(repr(m).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+# One encoder for every fingerprint: `json.dumps` with options builds a new one on each call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(rel: str, record: list[Any]) -> str:
+    """A digest of everything a message of queue file `rel` holds: its record in this codec,
+    which names every field (decoding it gives the message back), as compact JSON."""
+    text = _COMPACT.encode([rel, record])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def model_matches() -> bool:
@@ -215,7 +221,7 @@ def _encode(rel: str, text: str, digest: str, parsed: ParsedQueue) -> dict[str, 
         "recipient": q.recipient,
         "preamble": preamble,
         "messages": messages,
-        "fingerprints": [fingerprint(m) for m in q.messages],
+        "fingerprints": [fingerprint(rel, record) for record in messages],
         "problems": [_problem(p) for p in parsed.problems],
     }
 

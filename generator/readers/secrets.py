@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from generator.model import Problem, SourceRef
 
@@ -54,6 +55,8 @@ class _Pattern:
     minimum: int = 6  # shorter values are never taken for a credential
     # Lowercase text one of which every match holds: a line without any is not searched.
     keywords: tuple[str, ...] = ()
+    # Characters one of which every match holds too: a line without any is not searched either.
+    needs: tuple[str, ...] = ()
 
 
 def _varied(value: str, minimum: int = 6) -> bool:
@@ -343,6 +346,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         lambda v: _varied(v, 5) and _digits_and_letters(v) and not _DATE.match(v),
         priority=1,
         keywords=("key", "secret", "token", "passw", "pwd"),
+        needs=(":", "="),  # (prose holds these words often, and an assignment seldom)
     ),
 )
 
@@ -353,12 +357,33 @@ _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY = re.compile(r"^(?:[A-Za-z0-9+/=]*|[A-Za-z-]+:.*)$")
 
 
+_KEYWORDS = tuple(sorted({k for p in _PATTERNS for k in p.keywords}))
+
+
+@lru_cache(maxsize=256)  # a board's lines hold few combinations (most just `key` or `token`)
+def _patterns_with(longest: frozenset[str]) -> tuple[_Pattern, ...]:
+    """The patterns, in order, one of whose keywords a line holds, given the longest keyword at
+    each place in it (`_keywords_in`): the keywords held are those and their prefixes."""
+    held = {k for k in _KEYWORDS if any(found.startswith(k) for found in longest)}
+    return tuple(p for p in _PATTERNS if not held.isdisjoint(p.keywords))
+
+
+def _keywords_in(lowered: str) -> frozenset[str]:
+    """The longest keyword at each place of `lowered` that starts one. The trie gives the longest
+    there: any other keyword at that place is a prefix of it, on the same path of the trie."""
+    out = []
+    m = _TRIGGER.search(lowered)
+    while m is not None:
+        out.append(m.group())
+        m = _TRIGGER.search(lowered, m.start() + 1)  # overlaps too: `keyj` holds `eyj`
+    return frozenset(out)
+
+
 def _find_in_line(line: str) -> list[_Hit]:
     """Every credential on one line, overlaps resolved in favour of the most specific pattern."""
     found: list[_Hit] = []
-    lowered = line.lower()
-    for pattern in _PATTERNS:
-        if not any(k in lowered for k in pattern.keywords):
+    for pattern in _patterns_with(_keywords_in(line.lower())):
+        if pattern.needs and not any(c in line for c in pattern.needs):
             continue
         for m in pattern.regex.finditer(line):
             value = m["value"]
@@ -427,14 +452,27 @@ def _redact_pem(lines: list[str]) -> list[Secret]:
     return found
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly `words`, their common prefixes factored out: the regex engine
+    then tries one branch per distinct first character instead of every word at each position."""
+    rest: dict[str, list[str]] = {}
+    for word in words:
+        rest.setdefault(word[:1], []).append(word[1:])
+    ends = "" in rest  # one word is a prefix of the others here
+    rest.pop("", None)
+    branches = [re.escape(c) + _trie(tails) for c, tails in sorted(rest.items())]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends else "")
+
+
 # Every match holds one of its pattern's keywords: the lines of a large board file without any
 # cannot hold a credential, so only the lines with one are looked at closely. Searched in the
-# lowercased text with a case-sensitive regex, four times faster than an IGNORECASE one.
-_TRIGGER = re.compile(
-    "|".join(
-        sorted({re.escape(k) for p in _PATTERNS for k in p.keywords}, key=lambda k: (-len(k), k))
-    )
-)
+# lowercased text with a case-sensitive regex, four times faster than an IGNORECASE one (and a
+# trie of the keywords, three times faster than their plain alternation).
+_TRIGGER = re.compile(_trie(_KEYWORDS))
 
 
 def _trigger_lines(text: str) -> list[int]:
@@ -482,6 +520,8 @@ def find_secrets(text: str, key: bytes | None = None) -> tuple[str, list[Secret]
         for hit in reversed(hits):
             line = line[: hit.start] + REDACTED + line[hit.end :]
         lines[index] = line
+    if not found:
+        return text, found  # nothing was redacted (every change above is a Secret found)
     found.sort(key=lambda s: s.line)
     return "\n".join(lines), found
 

@@ -8,15 +8,15 @@ to the site root (where llms.txt lives).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
 from generator.progress import plural
 from generator.render.badges import BADGES, badges
-from generator.render.feeds import feed_path, feeds, person_feed_path
+from generator.render.feeds import Markdown, feed_path, feeds, person_feed_path
 from generator.render.formats import counts
-from generator.render.outputs import OUTPUT_FILES
+from generator.render.markdown import render_markdown
+from generator.render.outputs import OUTPUT_FILES, dump_json
 from generator.render.pages.inboxes import RecipientView, inbox_views
 from generator.render.waiting import (
     Who,
@@ -137,26 +137,39 @@ def llms_txt(
 
 
 def agent_outputs(
-    result: Result, *, directory_urls: bool = False, include_docs: bool = True
+    result: Result,
+    *,
+    directory_urls: bool = False,
+    include_docs: bool = True,
+    views: Sequence[RecipientView] | None = None,
+    body: Markdown = render_markdown,
 ) -> dict[str, bytes]:
     """llms.txt, waiting/*.json, feeds/*.xml and badges/*.json, from one set of inbox views.
 
     As the pages they link are built: `directory_urls`, pages are `page/` rather than
     `page.html`; `include_docs`, statusboard's docs are on the site (a host site of the mkdocs
-    plugin may have neither).
+    plugin may have neither). `views`: the pages' inbox views when the caller has them
+    (`inbox_views(result)`, which is what they are computed from otherwise); `body` renders the
+    feeds' message bodies.
     """
     with url_style(directory_urls):
-        return _agent_outputs(result, include_docs)
+        return _agent_outputs(result, include_docs, views, body)
 
 
-def _agent_outputs(result: Result, include_docs: bool) -> dict[str, bytes]:
-    views = inbox_views(result)
+def _agent_outputs(
+    result: Result,
+    include_docs: bool,
+    views: Sequence[RecipientView] | None,
+    body: Markdown,
+) -> dict[str, bytes]:
+    if views is None:
+        views = inbox_views(result)
     people = recipients(result, views)
     llms = llms_txt(result, views, people, include_docs)
     out: dict[str, bytes] = {"llms.txt": llms.encode("utf-8")}
     for who in people:
-        text = json.dumps(waiting_document(result, who), indent=2, ensure_ascii=False) + "\n"
+        text = dump_json(waiting_document(result, who))
         out[waiting_path(who)] = text.encode("utf-8")
-    out.update(feeds(result, views, people))
+    out.update(feeds(result, views, people, body))
     out.update(badges(result, views))
     return out

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote
+
+from markupsafe import Markup
 
 from generator.render.markdown import render_markdown
 from generator.render.pages.inboxes import MessageView, RecipientView
@@ -34,6 +36,8 @@ from generator.tracking import category, task_anchor, task_label
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _URN_SAFE = "/:@!$&'()*+,;=-._~"
+
+Markdown = Callable[[str], Markup]  # a message body as HTML
 
 
 def feed_path(view: RecipientView) -> str:
@@ -90,7 +94,9 @@ def entry_updated(m: MessageView) -> datetime | None:
     return m.message.at.value if m.message.at is not None else None
 
 
-def _message_entry(result: Result, feed: ET.Element, m: MessageView, fallback: datetime) -> None:
+def _message_entry(
+    result: Result, feed: ET.Element, m: MessageView, fallback: datetime, body: Markdown
+) -> None:
     msg = m.message
     entry = _add(feed, "entry")
     sender = msg.sender or "unknown sender"
@@ -111,7 +117,7 @@ def _message_entry(result: Result, feed: ET.Element, m: MessageView, fallback: d
     if m.waiting:
         facts.append(f"waiting for {m.waiting}" + (" (overdue)" if m.overdue else ""))
     _add(entry, "summary", " · ".join(facts), type="text")
-    _add(entry, "content", str(render_markdown(msg.body)), type="html")
+    _add(entry, "content", str(body(msg.body)), type="html")
 
 
 def _feed(
@@ -147,7 +153,7 @@ def _finish(feed: ET.Element, times: list[datetime], now: datetime) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")
 
 
-def inbox_feed(result: Result, view: RecipientView) -> bytes:
+def inbox_feed(result: Result, view: RecipientView, body: Markdown = render_markdown) -> bytes:
     """The feed of one inbox: its most recent messages (as many as its page shows), newest first."""
     now = result.now
     title = "Broadcasts" if view.is_broadcast else f"Inbox of {view.title}"
@@ -159,11 +165,16 @@ def inbox_feed(result: Result, view: RecipientView) -> bytes:
         reverse=True,
     )[: max(result.config.site.recent_per_inbox, 0)]
     for m in newest:
-        _message_entry(result, feed, m, now)
+        _message_entry(result, feed, m, now, body)
     return _finish(feed, [entry_updated(m) or now for m in newest], now)
 
 
-def person_feed(result: Result, people: Sequence[Who], views: Sequence[RecipientView]) -> bytes:
+def person_feed(
+    result: Result,
+    people: Sequence[Who],
+    views: Sequence[RecipientView],
+    body: Markdown = render_markdown,
+) -> bytes:
     """Everything waiting on the person: messages addressed to `human` still open, and tasks
     assigned to them that are blocked or in review."""
     now = result.now
@@ -173,7 +184,7 @@ def person_feed(result: Result, people: Sequence[Who], views: Sequence[Recipient
     times: list[datetime] = []
     if person is not None:
         for m in waiting_messages(person):
-            _message_entry(result, feed, m, now)
+            _message_entry(result, feed, m, now, body)
             times.append(entry_updated(m) or now)
         for t in waiting_tasks(result, person):
             entry = _add(feed, "entry")
@@ -197,9 +208,13 @@ def person_feed(result: Result, people: Sequence[Who], views: Sequence[Recipient
 
 
 def feeds(
-    result: Result, views: Sequence[RecipientView], people: Sequence[Who]
+    result: Result,
+    views: Sequence[RecipientView],
+    people: Sequence[Who],
+    body: Markdown = render_markdown,
 ) -> dict[str, bytes]:
-    """Every feed as {path under the site root: bytes}."""
-    out = {feed_path(v): inbox_feed(result, v) for v in views}
-    out[person_feed_path(views)] = person_feed(result, people, views)
+    """Every feed as {path under the site root: bytes}. `body` renders a message body (the
+    build passes the render cache's, which remembers the bodies of the feeds' recent messages)."""
+    out = {feed_path(v): inbox_feed(result, v, body) for v in views}
+    out[person_feed_path(views)] = person_feed(result, people, views, body)
     return out

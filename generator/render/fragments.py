@@ -190,6 +190,54 @@ class FragmentCache:
             return {}
 
 
+class SearchTexts:
+    """The search index's text of each held-back page block (render/placeholders.py), kept by
+    page and a digest of the block's HTML: the unchanged archive pages of a large board are most
+    of the site, and taking their text apart again was a third of mkdocs' share of a rebuild.
+
+    One file per page (`search-*.json`), signed and checked like the render cache's; a page whose
+    blocks all have their text already is not written again, and the files of pages no longer
+    built are deleted by `finish()`.
+    """
+
+    def __init__(self, folder: Path, secret: bytes, *, save: bool = True) -> None:
+        self.store = Store(folder, "search", {"code": code_version()}, secret, save=save)
+
+    @classmethod
+    def open(cls, root: str, config: Config, *, save: bool = True) -> SearchTexts | None:
+        """As `FragmentCache.open`: None when caching is off or there is no signing key."""
+        folder = cache_folder(Path(root), config) if root else None
+        secret = signing_key(create=save) if folder is not None else None
+        if folder is None or secret is None:
+            return None
+        return cls(folder, secret, save=save)
+
+    def texts(self, page: str, blocks: list[str], make: Callable[[str], str]) -> list[str]:
+        """`make(block)` for each of the page's blocks, or what it gave before for the same HTML."""
+        stored: dict[str, Fragment] = {}
+        payload = self.store.load(page)
+        if payload is not None:
+            try:
+                stored = _decode(payload)
+            except (IndexError, TypeError, ValueError, UnicodeDecodeError) as exc:
+                log.info("search cache for %s ignored: an unexpected shape (%r)", page, exc)
+        used: dict[str, Fragment] = {}
+        out: list[str] = []
+        for block in blocks:
+            key = hashlib.sha256(block.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            found = used.get(key) or stored.get(key)
+            text = found[0] if found is not None and len(found) == 1 else make(block)
+            used[key] = [text]
+            out.append(text)
+        if used.keys() != stored.keys():
+            self.store.save(page, _encode(used))
+        return out
+
+    def finish(self) -> None:
+        """Delete the files of pages this build did not have."""
+        self.store.prune()
+
+
 # A page file's payload: one JSON line indexing the fragments (key, then the length of each text
 # and the name of each hole), then their texts, concatenated; no escaping to undo when loading.
 

@@ -24,7 +24,14 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
-from generator.markdown_limits import Unrendered, check_tokens, parser, too_large, top_level_blocks
+from generator.markdown_limits import (
+    MAX_BLOCK_LINES,
+    Unrendered,
+    check_tokens,
+    parser,
+    too_large,
+    top_level_blocks,
+)
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 REL = "nofollow noopener"
@@ -35,6 +42,14 @@ _FENCE_CHARS = str.maketrans({"`": "&#96;", "~": "&#126;"})
 _LINE_HASH = re.compile(r"^([ \t]*)#", re.M)
 _NEEDS_ESCAPE = re.compile(r"[&<>\"'`~#]")
 _NEWLINE = re.compile(r"\r\n?|\n")  # markdown-it's own line split, so its line numbers match
+# Plain prose: letters, digits, spaces and punctuation no markdown rule acts on (no emphasis,
+# code, link, entity or escape character), every line empty or starting with a letter (so no
+# list, heading, quote, code block or table starts), none ending in a space (no hard break).
+# markdown-it renders it as its paragraphs, as written: `render_markdown` writes those itself,
+# since much of what a board says is prose like this and parsing it costs.
+_PROSE = re.compile(r"[\w \n,.;:?!'\"()/%@$+=\-—–…‘’“”]*")
+_NOT_PROSE_LINE = re.compile(r"^(?![^\W\d_]|$)| $", re.M)
+_BLANK_LINES = re.compile(r"\n\n+")
 
 
 def url_allowed(url: str) -> bool:
@@ -104,6 +119,9 @@ def render_markdown(text: str, heading_offset: int = 0) -> Markup:
     whole = too_large(text)
     if whole is not None:  # not even parsed: time and memory stay bounded
         return Markup(_raw_block(_NEWLINE.split(text), whole))
+    prose = _prose(text)
+    if prose is not None:
+        return Markup(prose)
     md = _parser()
     tokens = md.parse(text)
     if heading_offset:
@@ -126,6 +144,19 @@ def render_markdown(text: str, heading_offset: int = 0) -> Markup:
     return Markup("".join(parts))
 
 
+def _prose(text: str) -> str | None:
+    """The HTML markdown-it renders for plain prose (see `_PROSE`), or None for other text."""
+    if (
+        "_" in text  # a word character for `\w`, but emphasis for markdown
+        or text.count("\n") >= MAX_BLOCK_LINES  # a paragraph that long is shown raw
+        or not _PROSE.fullmatch(text)
+        or _NOT_PROSE_LINE.search(text)
+    ):
+        return None
+    paragraphs = _BLANK_LINES.split(text.strip("\n").replace('"', "&quot;"))
+    return "".join(f"<p>{p}</p>\n" for p in paragraphs)
+
+
 def _raw_block(lines: list[str], u: Unrendered) -> str:
     """Lines the renderer could not render whole, as written, escaped, with the reason."""
     text = "\n".join(lines[u.start : u.end])
@@ -141,6 +172,21 @@ def render_inline(text: str) -> Markup:
     if not text.strip():
         return Markup("")
     return Markup(fence_safe(_parser().renderInline(text)))
+
+
+def print_text(value: Any) -> str:
+    """`escape_text`, as the page templates print a value: a Markup as it is, any other value
+    escaped, but as the plain string when escaping would change nothing (no Markup to build).
+    The result is safe HTML either way: only for output, not to be escaped again."""
+    if type(value) is str:  # the most common case by far
+        text = value
+    elif isinstance(value, Markup):
+        return value
+    else:
+        text = str(value)
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    return Markup(fence_safe(str(escape(text))))
 
 
 def escape_text(value: Any) -> Markup:

@@ -189,7 +189,7 @@ def status_document(result: Result, with_messages: bool = True) -> dict[str, Any
     }
 
 
-def _dump(data: Any) -> str:
+def dump_json(data: Any) -> str:
     """`json.dumps(data, indent=2, ensure_ascii=False)` and a newline, byte for byte.
 
     The standard library writes indented JSON in pure Python, through a generator per level of
@@ -226,7 +226,7 @@ def _record_key(m: Message | str, trail: MessageTrail | None) -> str:
 
 
 def _status_json(result: Result, records: Callable[[str], PageFragments]) -> str:
-    """status.json as `_dump(status_document(result))` writes it, each message record's text
+    """status.json as `dump_json(status_document(result))` writes it, each message record's text
     taken from `records(its queue file)` when the same message with the same trail was written
     before; only the others are built and written."""
     board = result.board
@@ -259,7 +259,7 @@ def _status_json(result: Result, records: Callable[[str], PageFragments]) -> str
                     before = "," + item
             out.append(inner + "]")
     except _Unusual:
-        return _dump(status_document(result))
+        return dump_json(status_document(result))
     out.append("\n}\n")
     return "".join(out)
 
@@ -328,11 +328,11 @@ def machine_outputs(
     if records is not None:
         status_json = _status_json(result, records)
     else:
-        status_json = _dump(status if status is not None else status_document(result))
+        status_json = dump_json(status if status is not None else status_document(result))
     return {
         "status.json": status_json,
-        "lint.json": _dump([finding_record(f) for f in findings]),
-        "lint.sarif": _dump(sarif_document(result.findings, result.rules, help_base)),
+        "lint.json": dump_json([finding_record(f) for f in findings]),
+        "lint.sarif": dump_json(sarif_document(result.findings, result.rules, help_base)),
         "lint.junit.xml": format_junit(result.findings, result.rules),
     }
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
@@ -31,6 +32,9 @@ _INLINE = re.compile(
 )
 _TAG = re.compile(r"<(?!(?:h[1-6]\b[^>]*\bid=|/h[1-6]>))[^>]*>")
 PLUGIN_NAME = "statusboard-fragments"
+
+# (page, its blocks, the text of one block) -> the text of each block
+SearchText = Callable[[str, list[str], Callable[[str], str]], list[str]]
 
 
 def placeholder(token: str, n: int) -> str:
@@ -66,6 +70,10 @@ def _block_end(text: str, start: int) -> int | None:
             newline = text.find("\n", m.end())
             return len(text) if newline < 0 else newline
     return None
+
+
+def _search_texts(page: str, blocks: list[str], make: Callable[[str], str]) -> list[str]:
+    return [make(b) for b in blocks]
 
 
 def search_text(html: str) -> str:
@@ -119,9 +127,16 @@ class Holder:
                 self.blocks[path] = _write_blocks(self.folder, len(self.blocks), page_blocks)
         return held
 
-    def fill(self, *, release: bool = False) -> Fill:
-        """The plugin that puts the blocks held so far in again (`release`: see `Fill`)."""
-        return Fill(self.token, self.blocks, release=release)
+    def fill(
+        self,
+        *,
+        release: bool = False,
+        templates: jinja2.BytecodeCache | None = None,
+        search: SearchText | None = None,
+    ) -> Fill:
+        """The plugin that puts the blocks held so far in again (`release`, `templates`,
+        `search`: see `Fill`)."""
+        return Fill(self.token, self.blocks, release=release, templates=templates, search=search)
 
 
 def _write_blocks(folder: Path, n: int, blocks: list[str]) -> Path:
@@ -150,21 +165,40 @@ class Fill(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     Between mkdocs' conversion of every page and the rendering of each, a page holds only its
     converted markdown with placeholders: the blocks' text goes in just before the search plugin
     indexes the page, their HTML just after. With `release`, a page's HTML is let go once the page
-    is written (mkdocs keeps every page object to the end of the build).
+    is written (mkdocs keeps every page object to the end of the build). With `templates` (a
+    Jinja2 bytecode cache), the theme's templates are compiled once, not on every build; with
+    `search(page, blocks, search_text)`, the blocks' text comes from there (a cache).
     """
 
     def __init__(
-        self, token: str, blocks: Mapping[str, list[str] | Path], *, release: bool = False
+        self,
+        token: str,
+        blocks: Mapping[str, list[str] | Path],
+        *,
+        release: bool = False,
+        templates: jinja2.BytecodeCache | None = None,
+        search: SearchText | None = None,
     ) -> None:
         self.token = token
         self.blocks = dict(blocks)
         self.release = release
+        self.templates = templates
+        self.search = search or _search_texts
         self._converted: dict[str, tuple[str, list[str]]] = {}
         self._filled: set[str] = set()
 
     def install(self, config: MkDocsConfig) -> None:
         """Register on a loaded config (after `load_config`, before `build`)."""
         config.plugins[PLUGIN_NAME] = self
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Any
+    ) -> jinja2.Environment | None:
+        # mkdocs makes the theme's environment anew on every build, and compiling Material's
+        # templates is a fixed 0.1-0.2 s of each; Jinja2 checks each cached one against its source.
+        if self.templates is not None:
+            env.bytecode_cache = self.templates
+        return env
 
     # Before every other plugin's on_page_context: the search plugin indexes the text.
     @event_priority(100)
@@ -174,7 +208,8 @@ class Fill(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return context
         blocks = held if isinstance(held, list) else _read_blocks(held)
         self._converted[page.file.src_uri] = (page.content, blocks)
-        page.content = fill(page.content, self.token, [search_text(b) for b in blocks])
+        texts = self.search(page.file.src_uri, blocks, search_text)
+        page.content = fill(page.content, self.token, texts)
         return context
 
     # After every other plugin's on_page_context, the search plugin's (which indexes the text).

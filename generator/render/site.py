@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +23,10 @@ import jinja2
 from generator.collector import collector_running
 from generator.progress import Progress, plural
 from generator.render.agents_out import agent_outputs
-from generator.render.fragments import FragmentCache
+from generator.render.fragments import FragmentCache, SearchTexts
 from generator.render.outdir import PROJECT, exported, replace_folder
 from generator.render.outputs import machine_outputs, status_document, write_machine_outputs
-from generator.render.pages import Site, build_pages, site_repo_url
+from generator.render.pages import Site, build_pages, inbox_views, site_repo_url
 from generator.resources import templates_dir
 from generator.result import Result
 
@@ -165,35 +165,54 @@ def export_project(result: Result, dest: Path) -> Path:
     return dest / "mkdocs.yml"
 
 
+@dataclass(frozen=True)
+class SiteFiles:
+    """What a build writes: the pages (for mkdocs), the machine outputs as {file name: text} and
+    the outputs for agents (llms.txt, waiting/, feeds/, badges/) as {path: bytes}."""
+
+    site: Site
+    outputs: dict[str, str]
+    agents: dict[str, bytes]
+    templates: jinja2.BytecodeCache | None = None  # the render cache's compiled templates
+
+
 def site_files(
     result: Result, *, save_cache: bool = True, keep: Callable[[str, str], str] | None = None
-) -> tuple[Site, dict[str, str]]:
-    """The site's pages, and its machine outputs as {file name: text}.
+) -> SiteFiles:
+    """The site's pages, its machine outputs and its outputs for agents.
 
     Message cards, waiting rows, markdown and status.json's message records come from the
     render cache in the repository's cache folder, and what was rendered anew is saved there
     (unless caching is off: `--no-cache`, or `save_cache` is False: then it is only read).
-    status.json's content is computed once: the pages show its counts. `keep`: see
-    `build_pages`.
+    status.json's content is computed once: the pages show its counts; the inbox views once:
+    the pages and the feeds, badges and waiting files show them. `keep`: see `build_pages`.
     """
+    views = inbox_views(result)
     fragments = FragmentCache.open(result.board.root, result.config, save=save_cache)
     if fragments is None:
         status = status_document(result)
-        site = build_pages(result, status=status, keep=keep)
-        return site, machine_outputs(result, result.config.site.site_url, status)
+        site = build_pages(result, status=status, keep=keep, views=views)
+        outputs = machine_outputs(result, result.config.site.site_url, status)
+        return SiteFiles(site, outputs, agent_outputs(result, views=views))
     # The pages show only status.json's counts; its message records come from the render cache,
     # by queue file (a rebuild writes only the changed files' again).
     site = build_pages(
-        result, fragments=fragments, status=status_document(result, False), keep=keep
+        result,
+        fragments=fragments,
+        status=status_document(result, False),
+        keep=keep,
+        views=views,
     )
     outputs = machine_outputs(
         result,
         result.config.site.site_url,
         records=lambda path: fragments.page(f"status.json {path}"),
     )
+    # The feeds' message bodies: the recent messages of each inbox, the same from build to build.
+    agents = agent_outputs(result, views=views, body=fragments.markdown().block)
     fragments.save()
     log.debug("render cache: %d reused, %d rendered", fragments.hits, fragments.misses)
-    return site, outputs
+    return SiteFiles(site, outputs, agents, fragments.templates)
 
 
 def render_site(result: Result, out: Path, progress: Progress, *, save_cache: bool = True) -> Path:
@@ -233,7 +252,14 @@ def _write_site(result: Result, out: Path, progress: Progress, save_cache: bool 
         # hundreds of megabytes, never all in memory at once.
         holder = Holder(_generated, Path(tmp) / "held")
         with progress.stage("pages") as stage, collector_running():
-            site, outputs = site_files(result, save_cache=save_cache, keep=holder.hold)
+            files = site_files(result, save_cache=save_cache, keep=holder.hold)
+            site, outputs, agents, templates = (
+                files.site,
+                files.outputs,
+                files.agents,
+                files.templates,
+            )
+            del files  # the site is let go after the project is written
             stage.count(plural(len(site.pages), "page"))
         with progress.stage("mkdocs") as stage, collector_running():
             # Pages added whole (the repository's docs) are held back here: splitting a page
@@ -242,14 +268,18 @@ def _write_site(result: Result, out: Path, progress: Progress, save_cache: bool 
             del site
             config_file = write_project(result, held, Path(tmp) / "project", out)
             del held
-            fill = holder.fill(release=True)
+            search = SearchTexts.open(result.board.root, result.config, save=save_cache)
+            texts = search.texts if search is not None else None
+            fill = holder.fill(release=True, templates=templates, search=texts)
             run_mkdocs(config_file, fill, int(result.now.timestamp()), progress.verbose)
+            if search is not None:
+                search.finish()
             if progress.shown:
                 stage.count(plural(sum(1 for _ in out.rglob("*.html")), "HTML file"))
     with progress.stage("outputs") as stage:
         write_machine_outputs(result, out, outputs)
         stage.count(", ".join(sorted(outputs)))
         # llms.txt, waiting/*.json, feeds/*.xml, badges/*.json (generator/render/agents_out.py)
-        for rel, data in sorted(agent_outputs(result).items()):
+        for rel, data in sorted(agents.items()):
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             (out / rel).write_bytes(data)

@@ -65,6 +65,13 @@ def claimed_by(pattern: str, path: str) -> bool:
     return covers(pattern, path)
 
 
+@lru_cache(maxsize=65536)
+def covering(patterns: tuple[str, ...], path: str) -> str | None:
+    """The first of `patterns` that covers `path`, remembered: a claim row keeps its paths for
+    many commits, and history rules ask for each commit's every path against every row."""
+    return next((p for p in patterns if claimed_by(p, path)), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Holding:
     """A claim row as it stood at one moment: its span and the paths it claimed then."""
@@ -78,7 +85,7 @@ class Holding:
 
     def covers(self, path: str) -> str | None:
         """The claimed path that covers `path`, if any."""
-        return next((p for p in self.paths if claimed_by(p, path)), None)
+        return covering(self.paths, path)
 
 
 def held_at(ctx: Context, moment: datetime) -> list[Holding]:

@@ -54,14 +54,14 @@ def check(ctx: Context) -> Iterable[Hit]:
         if not holdings:
             continue
         own = [h for h in holdings if h.session == sid]
+        # The paths another row may hold: those none of the committer's own rows covers.
+        theirs = [p for p in touched if not any(h.covers(p) for h in own)]
+        if not theirs:
+            continue
         for owner in holdings:
             if owner.session == sid:
                 continue
-            hits = [
-                (p, claim)
-                for p in touched
-                if (claim := owner.covers(p)) is not None and not any(h.covers(p) for h in own)
-            ]
+            hits = [(p, claim) for p in theirs if (claim := owner.covers(p)) is not None]
             if not hits:
                 continue
             state = ctx.liveness_at(owner.session, commit.at)

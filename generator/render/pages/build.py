@@ -15,6 +15,7 @@ from generator.render.pages.docs_nav import shipped_docs
 from generator.render.pages.inboxes import (
     INDEX,
     Fragments,
+    RecipientView,
     newest_first,
     recipient_views,
     render_inboxes,
@@ -44,6 +45,7 @@ def build_pages(
     fragments: FragmentCache | None = None,
     status: dict[str, Any] | None = None,
     keep: Callable[[str, str], str] | None = None,
+    views: list[RecipientView] | None = None,
 ) -> Site:
     """Every page of the site, its assets and its nav, from one Result. Writes nothing but the
     render cache: message cards come from and go to `fragments`, each page's saved and let go as
@@ -51,10 +53,15 @@ def build_pages(
 
     `status` is `status_document(result)` when the caller has it already. `keep(path, text)`,
     when given, is what the site keeps of each generated page, as soon as it is rendered (the
-    build holds its HTML back on disk: not every page's HTML in memory at once).
+    build holds its HTML back on disk: not every page's HTML in memory at once). `views` is
+    `inbox_views(result)` when the caller has it already (the build shares it with the feeds).
     """
     links = source_links(result)
-    recipients = recipient_views(result, links.repo, FindingIndex(result.findings))
+    recipients = (
+        views
+        if views is not None
+        else recipient_views(result, links.repo, FindingIndex(result.findings))
+    )
     messages = [m for r in recipients for m in r.messages]
     sessions = session_views(result, recipients)
     env = environment(fragments.templates if fragments is not None else None)

@@ -719,6 +719,10 @@ class Fragments:
             values["findings"] = ui.findings_list(v.findings)
         return fill(fragment, values)
 
+    def cards(self, views: Iterable[MessageView], ui: Any) -> Markup:
+        """The cards of `views`, a line apart."""
+        return Markup("\n".join([self.card(v, ui) for v in views]))
+
     def row(self, v: MessageView, ui: Any) -> Markup:
         if self.fragments is None:
             return Markup(ui.waiting_row(v))
@@ -777,7 +781,7 @@ def render_inboxes(
             recipient=r,
             messages=recent,
             archive=None,
-            card=cached(r.page).card,
+            cards=cached(r.page).cards,
         )
         for month, path, _count in r.months:
             on_page = [m for m in r.messages if m.archive == path]
@@ -787,5 +791,5 @@ def render_inboxes(
                 recipient=r,
                 messages=on_page,
                 archive=month,
-                card=cached(path).card,
+                cards=cached(path).cards,
             )
