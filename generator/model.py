@@ -24,6 +24,16 @@ class Severity(StrEnum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
+def utc_iso(value: datetime) -> str:
+    """A UTC datetime as ISO 8601 with seconds: `2026-05-31T10:00:00Z` (`timeutil.iso` takes any
+    zone)."""
+    if value.year < 1000:  # how strftime pads such a year depends on the platform's C library
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # What strftime writes, at a third of its cost: status.json has one per message and ack.
+    v = value
+    return f"{v.year}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class SourceRef:
     """Where a thing was read: a repository-relative POSIX path and a 1-based line (None if none)."""
@@ -46,11 +56,7 @@ class Stamp:
 
     def iso(self) -> str:
         """ISO 8601 UTC with seconds, the form of every machine output."""
-        v = self.value
-        if v.year < 1000:  # how strftime pads such a year depends on the platform's C library
-            return v.strftime("%Y-%m-%dT%H:%M:%SZ")
-        # What strftime writes, at a third of its cost: status.json has one per message and ack.
-        return f"{v.year}-{v.month:02}-{v.day:02}T{v.hour:02}:{v.minute:02}:{v.second:02}Z"
+        return utc_iso(self.value)
 
 
 @dataclass(frozen=True, slots=True)

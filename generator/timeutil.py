@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 
-from generator.model import Stamp
+from generator.model import Stamp, utc_iso
 
 CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$")
 
@@ -64,7 +64,7 @@ def parse_now(text: str) -> datetime:
 @lru_cache(maxsize=1 << 16)  # status.json names the same commit times thousands of times
 def iso(value: datetime) -> str:
     """ISO 8601 UTC with seconds: the form of every machine output."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_iso(value.astimezone(UTC))
 
 
 def canonical(value: datetime) -> str:

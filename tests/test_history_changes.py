@@ -5,14 +5,16 @@ gives exactly the lines git's `-U0` hunks give, on random edits of queue-like fi
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.readers.history_board import _apply, fetch_lines
-from generator.readers.history_diff import RECORD, FileDiff, changes, parse
+from generator.readers.history_diff import FileDiff, Hunk, changes
 
+HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 PIECES = [
     b"## 2026-05-31T10:00Z \xc2\xb7 from:sA \xc2\xb7 to:sB \xc2\xb7 status:sent\n",
     b"\n",
@@ -45,14 +47,28 @@ def git_diff(repo: Path, old: bytes, new: bytes) -> FileDiff:
 
     diff = ["git", "-C", str(repo), "-c", "core.bigFileThreshold=2047m", "diff", "-U0"]
     diff += ["--inter-hunk-context=0", "--no-color", "--no-ext-diff", "--no-textconv"]
-    out = subprocess.run(
-        [*diff, blob(old), blob(new)],
-        capture_output=True,
-        check=True,
-    ).stdout
-    commits = list(parse([RECORD + b"0" * 40 + b"\n" + out]))
-    files = list(commits[0].files.values()) if commits else []
-    return files[0] if files else FileDiff("x")
+    out = subprocess.run([*diff, blob(old), blob(new)], capture_output=True, check=True).stdout
+    return git_hunks(out)
+
+
+def git_hunks(out: bytes) -> FileDiff:
+    """git's `-U0` output as the hunks the walk applies (added lines normalised as `changes`
+    normalises them: a trailing CR dropped, a byte-order mark at the file's start removed)."""
+    found = FileDiff("x")
+    hunk: Hunk | None = None
+    for line in out.split(b"\n"):
+        if line.startswith(b"Binary files "):
+            found.binary = True
+        elif m := HUNK.match(line):
+            old, n_old, new, n_new = m.groups()
+            hunk = Hunk(int(old), int(n_old or 1), int(new), int(n_new or 1))
+            found.hunks.append(hunk)
+        elif hunk is not None and line.startswith(b"+"):
+            text = (line[1:-1] if line.endswith(b"\r") else line[1:]).decode("utf-8", "replace")
+            if hunk.new == 1 and not hunk.lines and text.startswith("\ufeff"):
+                text = text[1:]
+            hunk.lines.append(text)
+    return found
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -250,13 +250,19 @@ def test_diff_paths_are_unquoted() -> None:
         + b"1" * 40
         + b" "
         + b"2" * 40
-        + b' M\t"q/to-\\303\\251.md"\n\ndiff --git "a/q/to-\\303\\251.md" "b/q/to-\\303\\251.md"\n'
-        b"@@ -0,0 +1,2 @@\n+one\r\n+two\n\\ No newline at end of file\n"
+        + b' M\t"q/to-\\303\\251.md"\n'
+        + b":000000 100644 "
+        + b"0" * 40
+        + b" "
+        + b"3" * 40
+        + b" A\tq/to-sB.md\n"
     )
     (commit,) = parse([stream[:17], stream[17:]])
-    (diff,) = commit.files.values()
-    assert diff.path == "q/to-é.md" and diff.blob == "2" * 40
-    assert diff.hunks[0].lines == ["one", "two"] and diff.eol_marker_new
+    changed, added = commit.files.values()
+    assert changed.path == "q/to-é.md" and changed.status == "M"
+    assert (changed.old_blob, changed.blob) == ("1" * 40, "2" * 40)
+    assert added.path == "q/to-sB.md" and added.status == "A"
+    assert (added.old_blob, added.blob) == (None, "3" * 40)
 
 
 # --- replaying random histories: the walk at HEAD is the reader's board, cached or not ---------

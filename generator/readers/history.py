@@ -3,12 +3,13 @@
 Two `git log` runs, whatever the length of the history: one `--name-only` over every commit
 reachable from HEAD (who committed what, when, touching which paths), and one `--raw` over the
 first-parent chain restricted to the scoreboard and the queue folder (which file changed, from
-which blob to which). Each new version is then sent whole by one `git cat-file --batch`, oldest
-first, its change worked out against the version before (history_diff.changes) and replayed by
-history_board.Walk. Changes merged
-from a branch (a session in PR mode) reach the blackboard with the merge commit, and are attributed
-to it; the branch's own commits still count among all commits (signs of life, the git-discipline
-rules).
+which blob to which). Every version is then sent whole by one `git cat-file --batch`, newest
+first, each change worked out from its old and new version (history_diff.changes) and replayed,
+oldest first, by history_board.Walk. A blob is read again (through GitPython's persistent
+`git cat-file --batch`) only where the walk needs a whole file: a binary version, or a file whose
+text was unknown before. Changes merged from a branch (a session in PR mode) reach the blackboard
+with the merge commit, and are attributed to it; the branch's own commits still count among all
+commits (signs of life, the git-discipline rules).
 
 In a shallow clone the boundary commits (their parents were not fetched) look to git like root
 commits adding every file. They are read as the starting state instead: their tree starts the walk
@@ -318,9 +319,9 @@ def _walk(handle: git.Repo, walk: history_board.Walk, paths: tuple[str, ...], re
     stdout: IO[bytes] = proc.stdout
     newest_first = list(parse_diffs(iter(lambda: stdout.read(_CHUNK), b"")))
     proc.wait()
-    # The versions are read newest first, as git stores them (an older version is a delta
-    # against a newer one: the other order costs git half as much again), and each change worked
-    # out when its old version arrives; the changes are kept (the size of the changes, not of the
+    # The versions are read newest first, as git stores them (an older version is a delta against
+    # a newer one: the other order cost git up to half as much again), and each change worked out
+    # when its old version arrives; the changes are kept (the size of the changes, not of the
     # files) and replayed oldest first. Each file's newest version read so far is kept.
     wanted: list[str] = []
     held: dict[str, str | None] = {}

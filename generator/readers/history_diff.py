@@ -1,8 +1,8 @@
 """The blackboard's changes, per commit: `git log --raw` read into file changes, and each change
 worked out from the old and the new version of the file (`changes`).
 
-`parse` reads `git log --raw` (and the hunks of `-p -U0`, where a caller asks git for them); hunks
-are applied to the kept text of each file (history_board.py). Lines are decoded as UTF-8 (invalid
+`parse` reads `git log --raw`; the hunks `changes` gives have `git diff -U0`'s shape and are
+applied to the kept text of each file (history_board.py). Lines are decoded as UTF-8 (invalid
 bytes replaced) and normalised as the readers normalise files: a trailing CR is dropped and a
 byte-order mark at the start of the file is removed.
 """
@@ -18,7 +18,6 @@ RECORD = (
     b"\x1e\x1f"  # starts each commit: no diff line can begin with it (they begin with +-@ etc.)
 )
 FORMAT = "--format=%x1e%x1f%H"
-_HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _RAW = re.compile(rb"^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*\t(.*)$")
 _BOM = "\ufeff"
 _ESCAPES = {
@@ -52,13 +51,10 @@ class FileDiff:
     path: str
     status: str = "M"  # A added, D deleted, M modified, T type changed
     mode: str = "100644"  # the new mode (`120000` a symbolic link, `160000` a submodule)
-    blob: str | None = None  # the new blob's sha, to fetch the content when the diff is binary
+    blob: str | None = None  # the new blob's sha
     old_blob: str | None = None  # the old blob's sha (None: the file is new)
     binary: bool = False
     hunks: list[Hunk] = field(default_factory=list)
-    # "\ No newline at end of file" after a removed / an added line
-    eol_marker_old: bool = False
-    eol_marker_new: bool = False
 
     @property
     def regular(self) -> bool:
@@ -97,89 +93,29 @@ def unquote(path: bytes) -> str:
     return out.decode("utf-8", "replace")
 
 
-def _diff_path(line: bytes) -> str:
-    """The path of a `diff --git a/P b/P` line (renames are off, so both sides name one path)."""
-    rest = line[len(b"diff --git ") :]
-    if rest.startswith(b'"'):
-        end = rest.index(b'"', 1)
-        while rest[end - 1 : end] == b"\\":
-            end = rest.index(b'"', end + 1)
-        return unquote(rest[: end + 1])[2:]
-    half = (len(rest) - 1) // 2
-    return rest[2:half].decode("utf-8", "replace")
-
-
 def parse(chunks: Iterable[bytes]) -> Iterator[CommitDiff]:
-    """Commits from the bytes of `git log -p -U0 --raw FORMAT`, in the order git sends them."""
+    """Commits from the bytes of `git log --raw --no-abbrev FORMAT`, in the order git sends them:
+    each changed file with its status, new mode and old and new blobs (the hunks are `changes`')."""
     commit: CommitDiff | None = None
-    current: FileDiff | None = None
-    hunk: Hunk | None = None
-    added: list[str] = []  # the lines of `hunk`
-    last_sign = b""
     for batch in _batches(chunks):
         for line in batch:
-            if hunk is not None:
-                # Most lines are a hunk's: they are told apart first, by their first byte.
-                if line.startswith(b"+"):
-                    # CR is a byte of its own in UTF-8: dropped before decoding, as after it.
-                    text = (line[1:-1] if line.endswith(b"\r") else line[1:]).decode(
-                        "utf-8", "replace"
-                    )
-                    if not added and hunk.new == 1 and text.startswith(_BOM):
-                        text = text[1:]
-                    added.append(text)
-                    last_sign = b"+"
-                    continue
-                if line.startswith(b"-"):
-                    last_sign = b"-"
-                    continue
-                if line.startswith(b"\\") and current is not None:
-                    if last_sign == b"+":
-                        current.eol_marker_new = True
-                    else:
-                        current.eol_marker_old = True
-                    continue
-                hunk = None
             if line.startswith(RECORD):
                 if commit is not None:
                     yield commit
                 commit = CommitDiff(line[len(RECORD) :].decode("ascii").strip())
-                current = None
                 continue
-            if commit is None:
+            if commit is None or not line.startswith(b":"):
                 continue
-            first = line[:1]
-            if first == b":":
-                m = _RAW.match(line)
-                if m:
-                    path = unquote(m.group(6))
-                    commit.files[path] = FileDiff(
-                        path,
-                        m.group(5).decode(),
-                        m.group(2).decode(),
-                        m.group(4).decode() if m.group(5) != b"D" else None,
-                        m.group(3).decode() if m.group(3).strip(b"0") else None,
-                    )
-            elif line.startswith(b"diff --git "):
-                path = _diff_path(line)
-                current = commit.files.setdefault(path, FileDiff(path))
-            elif current is None:
-                continue
-            elif first == b"@":
-                m = _HUNK.match(line)
-                if m:
-                    old, n_old, new, n_new = m.groups()
-                    hunk = Hunk(
-                        int(old),
-                        int(n_old) if n_old is not None else 1,
-                        int(new),
-                        int(n_new) if n_new is not None else 1,
-                    )
-                    added = hunk.lines
-                    current.hunks.append(hunk)
-                    last_sign = b""
-            elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
-                current.binary = True
+            m = _RAW.match(line)
+            if m:
+                path = unquote(m.group(6))
+                commit.files[path] = FileDiff(
+                    path,
+                    m.group(5).decode(),
+                    m.group(2).decode(),
+                    m.group(4).decode() if m.group(5) != b"D" else None,
+                    m.group(3).decode() if m.group(3).strip(b"0") else None,
+                )
     if commit is not None:
         yield commit
 

@@ -140,11 +140,8 @@ class FragmentCache:
         """The cache of the repository at `root`; None when caching is off (`--no-cache`) or
         there is no signing key (generator/cache.py: only signed fragments are trusted). With
         `save=False` it is read-only: `save()` writes nothing and no key is created."""
-        folder = cache_folder(Path(root), config) if root else None
-        secret = signing_key(create=save) if folder is not None else None
-        if folder is None or secret is None:
-            return None
-        return cls(folder, secret, save=save)
+        signed = _signed_folder(root, config, save)
+        return cls(*signed, save=save) if signed is not None else None
 
     def markdown(self) -> MarkdownCache:
         return MarkdownCache(self.page("(markdown)"))
@@ -180,14 +177,7 @@ class FragmentCache:
         self.store.prune()
 
     def _load(self, name: str) -> dict[str, Fragment]:
-        payload = self.store.load(name)
-        if payload is None:
-            return {}
-        try:
-            return _decode(payload)
-        except (IndexError, TypeError, ValueError, UnicodeDecodeError) as exc:
-            log.info("render cache for %s ignored: an unexpected shape (%r)", name, exc)
-            return {}
+        return _load(self.store, name)
 
 
 class SearchTexts:
@@ -206,21 +196,12 @@ class SearchTexts:
     @classmethod
     def open(cls, root: str, config: Config, *, save: bool = True) -> SearchTexts | None:
         """As `FragmentCache.open`: None when caching is off or there is no signing key."""
-        folder = cache_folder(Path(root), config) if root else None
-        secret = signing_key(create=save) if folder is not None else None
-        if folder is None or secret is None:
-            return None
-        return cls(folder, secret, save=save)
+        signed = _signed_folder(root, config, save)
+        return cls(*signed, save=save) if signed is not None else None
 
     def texts(self, page: str, blocks: list[str], make: Callable[[str], str]) -> list[str]:
         """`make(block)` for each of the page's blocks, or what it gave before for the same HTML."""
-        stored: dict[str, Fragment] = {}
-        payload = self.store.load(page)
-        if payload is not None:
-            try:
-                stored = _decode(payload)
-            except (IndexError, TypeError, ValueError, UnicodeDecodeError) as exc:
-                log.info("search cache for %s ignored: an unexpected shape (%r)", page, exc)
+        stored = _load(self.store, page)
         used: dict[str, Fragment] = {}
         out: list[str] = []
         for block in blocks:
@@ -236,6 +217,26 @@ class SearchTexts:
     def finish(self) -> None:
         """Delete the files of pages this build did not have."""
         self.store.prune()
+
+
+def _signed_folder(root: str, config: Config, save: bool) -> tuple[Path, bytes] | None:
+    """The repository's cache folder and this user's signing key; None when caching is off or
+    there is no key (`save=False` makes none)."""
+    folder = cache_folder(Path(root), config) if root else None
+    secret = signing_key(create=save) if folder is not None else None
+    return (folder, secret) if folder is not None and secret is not None else None
+
+
+def _load(store: Store, name: str) -> dict[str, Fragment]:
+    """The fragments `store` keeps for `name`; none when missing, unverified or malformed."""
+    payload = store.load(name)
+    if payload is None:
+        return {}
+    try:
+        return _decode(payload)
+    except (IndexError, TypeError, ValueError, UnicodeDecodeError) as exc:
+        log.info("%s cache for %s ignored: an unexpected shape (%r)", store.kind, name, exc)
+        return {}
 
 
 # A page file's payload: one JSON line indexing the fragments (key, then the length of each text
