@@ -103,3 +103,39 @@ def test_a_change_gives_the_lines_git_s_diff_gives(tmp_path: Path, seed: int) ->
         assert ours.new_lines == (new.count(b"\n") + (not new.endswith(b"\n")) if new else 0)
         compared += 1
     assert compared > 100 and binary > 0
+
+
+def test_an_ack_and_a_send_in_one_commit_are_two_hunks(tmp_path: Path) -> None:
+    """An ack early in a long file and a send at its end: two hunks, the run of messages between
+    them neither decoded nor re-read, and the same lines as git's diff gives."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    rng = random.Random(3)
+
+    def message(i: int) -> bytes:
+        words = "words " * rng.randint(2, 30)
+        head = f"## 2026-05-31T10:{i % 60:02d}Z \xb7 from:sA \xb7 to:sB \xb7 status:sent"
+        return f"{head}\n\nbody {i} {words}\n\n".encode()
+
+    split = 0
+    for _ in range(40):
+        blocks = [message(i) for i in range(rng.randint(40, 120))]
+        old = b"".join(blocks)
+        k = rng.randrange(len(blocks) // 4)
+        if rng.random() < 0.6:
+            blocks[k] = blocks[k].rstrip(b"\n") + "\n- ack \xb7 x \xb7 sB \xb7 seen\n\n".encode()
+        else:
+            blocks[k] = blocks[k].replace(b"status:sent", b"status:answered")
+        blocks.append(message(999))
+        new = b"".join(blocks)
+        ours = changes(old, new)
+        split += len(ours.hunks) == 2
+        base = lines_of(old)
+        assert base is not None
+        by_git, by_us = list(base), list(base)
+        _apply(by_git, git_diff(tmp_path, old, new))
+        assert _apply(by_us, FileDiff("x", hunks=ours.hunks)) is not None
+        assert by_us == by_git == lines_of(new)
+        assert (ours.old_lines, ours.new_lines) == (len(base), len(by_us))
+        # The run between the two changes is not among the added lines.
+        assert sum(h.n_new for h in ours.hunks) < 20
+    assert split == 40

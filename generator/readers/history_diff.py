@@ -137,6 +137,11 @@ def _batches(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
 # bytes); such a change has no hunks, and the walk reads the new version whole.
 _BINARY_PROBE = 8000
 _STEP = 1 << 16
+# A span longer than this (bytes, both sides) is worth looking into for a run both share; the run
+# is looked for by the first _ANCHOR bytes of each of the span's first _ANCHOR_LINES lines.
+_SPLIT = 4096
+_ANCHOR = 128
+_ANCHOR_LINES = 4
 
 
 class Change(NamedTuple):
@@ -150,15 +155,16 @@ class Change(NamedTuple):
 
 
 def changes(old: bytes | None, new: bytes, new_lines: int | None = None) -> Change:
-    """The change from the `old` version of a file (None: it is new) to the `new` one, as one
-    hunk of `git diff -U0`'s shape: the lines between what both versions share at their start and
-    at their end (no hunk when they are the same); and whether git would call it binary.
+    """The change from the `old` version of a file (None: it is new) to the `new` one, in hunks of
+    `git diff -U0`'s shape: the lines between what both versions share at their start and at their
+    end (no hunk when they are the same), cut in two where a long run both share lies between two
+    changes (`_split`); and whether git would call it binary.
     `new_lines`: the new version's number of lines, when known (counting them costs a pass; the
     versions are read newest first, so the old one's comes back for the next older change).
 
-    git's own diff may split that span into several hunks, with unchanged lines between; the walk
-    reads the span from the first changed line to the last either way (history_board._apply), so
-    the replayed history is the same. Lines are normalised as `parse` normalises a diff's.
+    git's own diff may cut a change into more hunks, with unchanged lines between; the walk
+    re-reads from the first changed line to the last either way (history_board._apply), so the
+    replayed history is the same. Lines are normalised as `parse` normalises a diff's.
     """
     before = old or b""
     total = new_lines if new_lines is not None else _line_count(new, 0, len(new))
@@ -172,31 +178,75 @@ def changes(old: bytes | None, new: bytes, new_lines: int | None = None) -> Chan
         return Change([], False, total, total)
     start = before.rfind(b"\n", 0, start) + 1  # back to the start of the first differing line
     end_old, end_new = _shared_end(before, new, start)
-    removed = _line_count(before, start, end_old)
-    added = new[start:end_new].split(b"\n") if end_new > start else []
-    if added and added[-1] == b"":
-        added.pop()
     # The lines before the span, from the end: the shared end is short where a change is late.
-    first = total - len(added) - _line_count(new, end_new, len(new))
-    lines = [(a[:-1] if a.endswith(b"\r") else a).decode("utf-8", "replace") for a in added]
-    if lines and first == 0 and lines[0].startswith(_BOM):
-        lines[0] = lines[0][1:]
-    hunk = Hunk(
-        first + 1 if removed else first, removed, first + 1 if lines else first, len(lines), lines
-    )
-    return Change([hunk], False, total - len(lines) + removed, total)
+    first = total - _line_count(new, start, len(new))
+    spans = [(start, end_old, start, end_new)]
+    if end_old - start > _SPLIT and end_new - start > _SPLIT:
+        spans = _split(before, new, start, end_old, end_new) or spans
+    hunks: list[Hunk] = []
+    line = first  # lines before the next span, in both versions
+    at_old = start
+    for a0, a1, b0, b1 in spans:
+        if a0 == a1 and b0 == b1:
+            continue  # the shared run reaches the end: nothing changed after it
+        line += _line_count(before, at_old, a0)  # the lines both share between two spans
+        removed = _line_count(before, a0, a1)
+        added = new[b0:b1].split(b"\n") if b1 > b0 else []
+        if added and added[-1] == b"":
+            added.pop()
+        lines = [(a[:-1] if a.endswith(b"\r") else a).decode("utf-8", "replace") for a in added]
+        if lines and line == 0 and lines[0].startswith(_BOM):
+            lines[0] = lines[0][1:]
+        old_at = line + 1 if removed else line
+        hunks.append(Hunk(old_at, removed, line + 1 if lines else line, len(lines), lines))
+        # git numbers a hunk's new lines after the hunks before it: the new line count moves on
+        line += len(lines)
+        at_old = a1
+        hunks[-1].old -= sum(h.n_new - h.n_old for h in hunks[:-1])
+    old_total = total - sum(h.n_new - h.n_old for h in hunks)
+    return Change(hunks, False, old_total, total)
 
 
-def _shared_start(a: bytes, b: bytes) -> int:
-    """How many bytes `a` and `b` share at their start (compared a block at a time, in C)."""
-    limit = min(len(a), len(b))
-    i = 0
-    while i + _STEP <= limit and a[i : i + _STEP] == b[i : i + _STEP]:
-        i += _STEP
-    lo, hi = i, min(i + _STEP, limit) + 1  # a[:lo] == b[:lo]; a[:hi] != b[:hi] (or past them)
+def _split(
+    a: bytes, b: bytes, start: int, end_a: int, end_b: int
+) -> list[tuple[int, int, int, int]] | None:
+    """Two spans instead of one where a long run of lines both share lies between two changes
+    (an ack near the start of the span, a send at the file's end): the run is then neither
+    decoded nor re-read. None where no such run is found near the span's start."""
+    pos = start
+    for _ in range(_ANCHOR_LINES):
+        newline = a.find(b"\n", pos, end_a)
+        if newline < 0:
+            return None
+        pos = newline + 1  # a line start in `a` after the first changed line(s)
+        anchor = a[pos : pos + _ANCHOR]
+        if len(anchor) < _ANCHOR:
+            return None
+        q = b.find(anchor, start, min(end_b, pos + _SPLIT))
+        while q >= 0 and q > start and b[q - 1 : q] != b"\n":
+            q = b.find(anchor, q + 1, min(end_b, pos + _SPLIT))
+        if q < 0:
+            continue
+        run = _shared_start(a, b, pos, q, min(end_a - pos, end_b - q))
+        run = a.rfind(b"\n", pos, pos + run) + 1 - pos  # whole lines only
+        if run <= 0 or run < (end_a - pos) // 2:
+            continue
+        return [(start, pos, start, q), (pos + run, end_a, q + run, end_b)]
+    return None
+
+
+def _shared_start(a: bytes, b: bytes, i: int = 0, j: int = 0, limit: int | None = None) -> int:
+    """How many bytes a[i:] and b[j:] share at their start, at most `limit` (compared a block at a
+    time, in C)."""
+    if limit is None:
+        limit = min(len(a) - i, len(b) - j)
+    n = 0
+    while n + _STEP <= limit and a[i + n : i + n + _STEP] == b[j + n : j + n + _STEP]:
+        n += _STEP
+    lo, hi = n, min(n + _STEP, limit) + 1  # the first lo bytes are shared, the first hi are not
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if a[i:mid] == b[i:mid]:
+        if a[i + n : i + mid] == b[j + n : j + mid]:
             lo = mid
         else:
             hi = mid
