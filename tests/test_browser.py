@@ -136,7 +136,14 @@ def watched(browser: Any) -> Iterator[Watched]:
         lambda m: w.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
     )
     page.on("pageerror", lambda e: w.problems.append(f"script error: {e}"))
-    page.on("requestfailed", lambda r: w.problems.append(f"request failed: {r.url}"))
+
+    def failed(r: Any) -> None:
+        # A request the browser cancels because the test navigates on (the search worker still
+        # loading from the previous visit) is not a fault of the page; anything else is.
+        if r.failure != "net::ERR_ABORTED":
+            w.problems.append(f"request failed: {r.url} ({r.failure})")
+
+    page.on("requestfailed", failed)
     page.on(
         "response",
         lambda r: w.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
