@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -157,6 +157,11 @@ class Context:
     gone_times: dict[str, tuple[datetime, ...]] = field(default_factory=dict)
     # every BASS activity row with its verdict (the bass-* rules and the Tasks page read it)
     transitions: tuple[Transition, ...] = ()
+    # Facts several rules derive from the board alike (the parsed messages, the claims held at
+    # each commit): the first rule to ask works one out, the others read it (`rules._common`).
+    derived: dict[Callable[[Context], Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def session(self, session_id: str | None) -> SessionState | None:
         """The first claim row of `session_id`, if any."""

@@ -32,7 +32,11 @@ _CONTAINERS = frozenset({"blockquote_open", "list_item_open"})
 # Every nesting level costs a line at least one column of markers or indentation (a `>`; a list
 # and its item, two levels, at least `- `), so text whose lines never start with this many such
 # columns cannot reach the limit (a margin of four below it): `check` then skips the parse.
-_DEEP_PREFIX = re.compile(rf"^[ >*+\-.)0-9]{{{MAX_NESTING - 4},}}", re.M)
+# Sought at the start and after each line break rather than as `^` in multiline mode, which the
+# regex engine tries at every character; a literal `\n` it finds fast (the lint checks every body).
+_DEEP_RUN = rf"[ >*+\-.)0-9]{{{MAX_NESTING - 4},}}"
+_DEEP_FIRST = re.compile(_DEEP_RUN)
+_DEEP_LINE = re.compile("\n" + _DEEP_RUN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +128,7 @@ def check(text: str, md: MarkdownIt | None = None) -> list[Unrendered]:
 def _may_be_deep(text: str) -> bool:
     if "\t" in text:
         text = text.expandtabs(4)  # markdown-it's tab stops
-    return _DEEP_PREFIX.search(text) is not None
+    return _DEEP_FIRST.match(text) is not None or _DEEP_LINE.search(text) is not None
 
 
 @lru_cache(maxsize=1)

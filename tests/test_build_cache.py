@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator import pipeline
-from generator.cache import Store, _code_digest, signing_key, template_cache, user_cache_dir
+from generator.cache import (
+    Store,
+    _code_digest,
+    code_version,
+    signing_key,
+    template_cache,
+    user_cache_dir,
+)
 from generator.cli import main
 from generator.config import Config, load_config
 from generator.demo.builder import build_demo_repo
@@ -116,6 +126,24 @@ def test_holes_are_filled_for_each_build(demo: GitRepo) -> None:
     # Only the queue file that changed was parsed again.
     read = [n for n in after if n.startswith("read-")]
     assert len(read) > 1 and sum(after[n] != before[n] for n in read) == 1
+
+
+def test_an_edited_reply_renews_the_card_of_the_message_it_answers(demo: GitRepo) -> None:
+    """The question's card shows its replies: their status and text are in its key."""
+    path = demo.root / "docs/ai/sessions/queue/to-human.md"
+    heading = "## 2026-06-04T11:20Z · from:sB · to:human · type:answer · re:2026-06-04T10:50Z"
+    text = path.read_text(encoding="utf-8")
+    assert heading + " · status:seen" in text
+    outputs(demo.root, NOW)  # the caches, with the reply as it was
+    path.write_text(
+        text.replace(heading + " · status:seen", heading + " · status:acked", 1), encoding="utf-8"
+    )
+    demo.commit("[sB] docs(ai-sessions): ack", at=parse_now("2026-06-05T11:40Z"))
+    cached = outputs(demo.root, LATER)
+    assert cached == outputs(demo.root, LATER, cache=False)
+    # The question's page shows the new status of its reply, not only the reply's own page.
+    question_pages = [p for p, t in cached.items() if 'id="msg-2026-06-04t10-50z-human"' in t]
+    assert question_pages and any("acked" in cached[p] for p in question_pages)
 
 
 DAMAGES = (
@@ -238,6 +266,35 @@ def test_a_template_change_invalidates_the_render_cache(
         _code_digest.cache_clear()
     signed = {n for n in after if not n.startswith("history-")}
     assert signed and {n for n in signed if after[n] != before.get(n)} == signed
+
+
+def test_the_code_version_follows_every_template_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates are known by path, size and mtime: a write with another size, or the same size
+    at another time, gives another key (a running `serve` must not reuse cards of the old)."""
+    page = tmp_path / "templates" / "pages" / "card.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("one", encoding="utf-8")
+    monkeypatch.setattr("generator.cache.templates_dir", lambda: tmp_path / "templates")
+    first = code_version()
+    assert code_version() == first
+    page.write_text("three", encoding="utf-8")
+    second = code_version()
+    page.write_text("seven", encoding="utf-8")  # the same size: only the time tells
+    info = page.stat()
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000))
+    assert len({first, second, code_version()}) == 3
+    (page.parent / "new.html").write_text("", encoding="utf-8")
+    assert code_version() not in {first, second}
+
+
+def test_the_code_version_does_not_import_jinja2() -> None:
+    """`lint` renders nothing: its read cache's key must not cost it the import of jinja2."""
+    code = "import sys; from generator.cache import code_version; code_version(); "
+    code += "print('jinja2' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
 
 
 def test_no_cache_without_a_private_signing_key(

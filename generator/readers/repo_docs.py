@@ -29,7 +29,7 @@ from generator.config import Config
 from generator.markdown_limits import parser, too_large
 from generator.model import Problem, SourceRef
 from generator.model_docs import LinkTarget, Quadrant, RepoAsset, RepoDoc, RepoDocs, link_target
-from generator.readers.files import escaping_link, read_source
+from generator.readers.files import escaping_link, read_source, starts_with
 from generator.readers.optional_sources import matching
 from generator.readers.secrets import redact_path_source, redact_source
 
@@ -152,13 +152,15 @@ class _Reader:
     ) -> RepoDoc | None:
         """The page at `rel`: always for a package file or a linked page (`found`), else only
         when its front matter names a quadrant. Problems are kept only for a page meant to show."""
+        if not found and not starts_with(self.repo, rel, b"---"):
+            # No front matter: not a page of ours. Only its start is read: the queue files are
+            # in the docs folder too, megabytes that `read_board` has read already.
+            return None
         raw, unreadable = read_source(self.repo, rel, self.max_bytes)
         if raw is None:
             if found:
                 self.problems.extend(unreadable)
             return None
-        if not found and not raw.startswith("---"):
-            return None  # no front matter: not a page of ours, and nothing more to read
         # Redaction comes first: no front matter, title or page body ever holds a secret.
         shown, named_path = redact_path_source(rel)
         text, secrets = redact_source(shown, raw)

@@ -143,16 +143,15 @@ def status_document(result: Result, with_messages: bool = True) -> dict[str, Any
                 "line": r.source.line,
             }
         )
-    trails = _present_trails(board)
-    messages = (
-        [_full_record(m, trails.get((m.source.path, m.id))) for m in board.messages]
-        if with_messages
-        else []
-    )
+    every = board.messages  # a property that builds the tuple anew: once here
+    messages: list[dict[str, Any]] = []
+    if with_messages:
+        trails = _present_trails(board)
+        messages = [_full_record(m, trails.get((m.source.path, m.id))) for m in every]
     liveness = {state.value: 0 for state in Liveness}
     for s in ctx.sessions:
         liveness[s.liveness.value] += 1
-    waiting = sum(1 for m in board.messages if waiting_on(m) is not None)
+    waiting = sum(1 for m in every if waiting_on(m) is not None)
     finding_counts = counts(result.findings)
     history = board.history
     return {
@@ -178,10 +177,10 @@ def status_document(result: Result, with_messages: bool = True) -> dict[str, Any
         "counts": {
             "sessions": {**liveness, "total": len(sessions)},
             "messages": {
-                "total": len(board.messages),
+                "total": len(every),
                 "waiting": waiting,
-                "broadcasts": sum(1 for m in board.messages if m.is_broadcast),
-                "unparsed": sum(1 for m in board.messages if not m.parsed),
+                "broadcasts": sum(1 for m in every if m.is_broadcast),
+                "unparsed": sum(1 for m in every if not m.parsed),
             },
             "commits": len(history.commits),
             "tasks": task_counts(board),
@@ -215,22 +214,28 @@ def _full_record(m: Message, trail: MessageTrail | None) -> dict[str, Any]:
 
 def _record_key(m: Message | str, trail: MessageTrail | None) -> str:
     """A digest of what a message's record is made of: the message (or the read cache's
-    fingerprint of it) and its trail's events, each commit named by its sha."""
-    events = (
-        [(e.kind, e.commit.sha, e.state, e.before, e.by, e.at, e.detail) for e in trail.events]
-        if trail is not None
-        else None
-    )
-    material = repr(("record", m, events)).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(material).hexdigest()[:32]
+    fingerprint of it) and what `_history_record` writes of its trail's events: their kind and
+    state, and their commit, named by its sha (which fixes the commit's time and session)."""
+    parts = [m if isinstance(m, str) else repr(m)]
+    if trail is not None:
+        # A line per event, unambiguous (no field holds a space or a line end; the state is
+        # quoted): every message's key is made on every build, so no tuple is built and repr'd.
+        parts += [f"{e.kind} {e.commit.sha} {e.state!r}" for e in trail.events]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _status_json(result: Result, records: Callable[[str], PageFragments]) -> str:
+def _status_json(
+    result: Result,
+    records: Callable[[str], PageFragments],
+    status: dict[str, Any] | None = None,
+) -> str:
     """status.json as `dump_json(status_document(result))` writes it, each message record's text
     taken from `records(its queue file)` when the same message with the same trail was written
-    before; only the others are built and written."""
+    before; only the others are built and written. `status`: the document without its messages,
+    when the caller has it."""
     board = result.board
-    status = status_document(result, with_messages=False)
+    if status is None:
+        status = status_document(result, with_messages=False)
     trails = _present_trails(board)
     out: list[str] = []
     inner, item = "\n  ", "\n    "
@@ -321,12 +326,13 @@ def machine_outputs(
     """Every machine output as {file name: text}; pure, so `lint` and `build` share it.
 
     `status` is `status_document(result)` when the caller has it already; with `records` (the
-    render cache's fragments by queue file) instead, the JSON text of each message record that
-    was written before is reused and only the others are built.
+    render cache's fragments by queue file), the JSON text of each message record that was
+    written before is reused and only the others are built, and `status` is the document without
+    its messages (`status_document(result, False)`).
     """
     findings: Sequence[Any] = result.findings
     if records is not None:
-        status_json = _status_json(result, records)
+        status_json = _status_json(result, records, status)
     else:
         status_json = dump_json(status if status is not None else status_document(result))
     return {

@@ -196,16 +196,12 @@ def site_files(
         return SiteFiles(site, outputs, agent_outputs(result, views=views))
     # The pages show only status.json's counts; its message records come from the render cache,
     # by queue file (a rebuild writes only the changed files' again).
-    site = build_pages(
-        result,
-        fragments=fragments,
-        status=status_document(result, False),
-        keep=keep,
-        views=views,
-    )
+    counts = status_document(result, False)
+    site = build_pages(result, fragments=fragments, status=counts, keep=keep, views=views)
     outputs = machine_outputs(
         result,
         result.config.site.site_url,
+        counts,
         records=lambda path: fragments.page(f"status.json {path}"),
     )
     # The feeds' message bodies: the recent messages of each inbox, the same from build to build.

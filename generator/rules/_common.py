@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import NamedTuple, TypeVar, cast
 
 from generator.analysis import AddressKind, Context, Resolved
-from generator.model import Ack, Board, Message, SourceRef, Stamp
+from generator.model import Ack, Message, SourceRef, Stamp
 from generator.rules.base import Hit
 from generator.timeutil import canonical, human_age, parse_stamp
 
@@ -35,39 +35,93 @@ def when(value: datetime) -> str:
     return canonical(value)
 
 
-@dataclass(frozen=True, slots=True)
-class StampSite:
-    """One timestamp of the model, where it was written and what it is (for messages)."""
+_T = TypeVar("_T")
+
+
+def shared(ctx: Context, compute: Callable[[Context], _T]) -> _T:
+    """`compute(ctx)`, worked out for the first rule that asks and kept on the context for the
+    others (rules each walking every message or commit for the same facts cost the most)."""
+    if compute not in ctx.derived:
+        ctx.derived[compute] = compute(ctx)
+    return cast(_T, ctx.derived[compute])
+
+
+class StampSite(NamedTuple):
+    """One timestamp of the model, where it was written and what it is (for messages).
+
+    A named tuple, and `what` built only when asked: the board has tens of thousands of stamps and
+    the rules report a handful of them.
+    """
 
     source: SourceRef
-    what: str  # `sA · Sintra Claimed`, `<message id> send time`, `ack by sA on <message id>`
     stamp: Stamp
+    owner: str  # the row's label, or the message's id
+    field: str  # `Claimed`, `Presence`, `send time`, `re:`; for an ack line, who wrote it
+    ack: bool = False
+
+    @property
+    def what(self) -> str:
+        """`sA · Sintra Claimed`, `<message id> send time`, `ack by sA on <message id>`."""
+        if self.ack:
+            return f"ack by {self.field} on {self.owner}"
+        return f"{self.owner} {self.field}"
 
 
-def iter_stamps(board: Board) -> Iterator[StampSite]:
+def stamp_sites(ctx: Context) -> tuple[StampSite, ...]:
     """Every parsed timestamp of the board: claim rows, message headings (`re:` too), ack lines."""
-    for row in board.scoreboard.rows:
+    return shared(ctx, _stamp_sites)
+
+
+def _stamp_sites(ctx: Context) -> tuple[StampSite, ...]:
+    sites: list[StampSite] = []
+    for row in ctx.board.scoreboard.rows:
         if row.claimed is not None:
-            yield StampSite(row.source, f"{row.label} Claimed", row.claimed)
+            sites.append(StampSite(row.source, row.claimed, row.label, "Claimed"))
         if row.presence is not None:
-            yield StampSite(row.source, f"{row.label} Presence", row.presence)
-    for message in board.messages:
-        if not message.parsed:
-            continue
+            sites.append(StampSite(row.source, row.presence, row.label, "Presence"))
+    for message in parsed_messages(ctx):
         if message.at is not None:
-            yield StampSite(message.source, f"{message.id} send time", message.at)
+            sites.append(StampSite(message.source, message.at, message.id, "send time"))
         # `re:` is kept as text in the model; one that is no timestamp at all is dangling-reply's.
         reply_to = parse_stamp(message.re) if message.re else None
         if reply_to is not None:
-            yield StampSite(message.source, f"{message.id} re:", reply_to)
+            sites.append(StampSite(message.source, reply_to, message.id, "re:"))
         for ack in message.acks:
             if ack.at is not None:
-                yield StampSite(ack.source, f"ack by {ack.by} on {message.id}", ack.at)
+                sites.append(StampSite(ack.source, ack.at, message.id, ack.by, True))
+    return tuple(sites)
 
 
-def parsed_messages(board: Board) -> Iterator[Message]:
+def parsed_messages(ctx: Context) -> tuple[Message, ...]:
     """Messages whose heading was read (the others are message-parse findings already)."""
-    return (m for m in board.messages if m.parsed)
+    return shared(ctx, _parsed_messages)
+
+
+def _parsed_messages(ctx: Context) -> tuple[Message, ...]:
+    return tuple(m for m in ctx.board.messages if m.parsed)
+
+
+def direct_messages(ctx: Context) -> tuple[Message, ...]:
+    """The parsed messages that are not broadcasts (see `is_broadcast`), in board order."""
+    return shared(ctx, _by_audience)[0]
+
+
+def broadcasts(ctx: Context) -> tuple[Message, ...]:
+    """The parsed messages that are broadcasts (see `is_broadcast`), in board order."""
+    return shared(ctx, _by_audience)[1]
+
+
+def _by_audience(ctx: Context) -> tuple[tuple[Message, ...], tuple[Message, ...]]:
+    direct: list[Message] = []
+    broadcast: list[Message] = []
+    # `is_broadcast` reads the `to:` and the queue file only, and the board has few such pairs.
+    verdicts: dict[tuple[str | None, str], bool] = {}
+    for message in parsed_messages(ctx):
+        pair = (message.to, message.queue)
+        if pair not in verdicts:
+            verdicts[pair] = is_broadcast(ctx, message)
+        (broadcast if verdicts[pair] else direct).append(message)
+    return tuple(direct), tuple(broadcast)
 
 
 def body_file_lines(ctx: Context, message: Message) -> list[int]:
@@ -110,11 +164,12 @@ def is_broadcast(ctx: Context, message: Message) -> bool:
 
 def newest_ack(message: Message) -> Ack | None:
     """The newest ack line: latest time, file order breaking ties (and standing in for no time)."""
-    if not message.acks:
-        return None
-    order = range(len(message.acks))
-    newest = max(order, key=lambda i: (_ack_time(message.acks[i]), i))
-    return message.acks[newest]
+    newest: Ack | None = None
+    for ack in message.acks:
+        # `>=`: of equal times the later line wins
+        if newest is None or _ack_time(ack) >= _ack_time(newest):
+            newest = ack
+    return newest
 
 
 def _ack_time(ack: Ack) -> datetime:

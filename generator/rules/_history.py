@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -11,6 +13,7 @@ from generator.analysis import DISPLAY_NAME, SESSION_ID, AddressKind, Context, R
 from generator.globs import covers, normalise
 from generator.model import Ack, ClaimSpan, Commit, Message, MessageEvent, MessageTrail, SourceRef
 from generator.readers.queue import recipient_of
+from generator.rules._common import shared
 
 
 def blackboard_paths(ctx: Context) -> tuple[str, str]:
@@ -47,16 +50,19 @@ def on_blackboard(ctx: Context, path: str) -> bool:
     The folder holding the scoreboard (`docs/ai/sessions/`) is the sessions' coordination space:
     a claim, a message and an ack all live there, and nothing else does.
     """
-    return _on_blackboard(blackboard_paths(ctx), path)
+    scoreboard, folders = _blackboard_folders(blackboard_paths(ctx))
+    return path == scoreboard or path.startswith(folders)
 
 
-@lru_cache(maxsize=65536)
-def _on_blackboard(walked: tuple[str, str], path: str) -> bool:
+@lru_cache(maxsize=16)
+def _blackboard_folders(walked: tuple[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The scoreboard, and the prefixes (`folder/`) of the queue folder and the scoreboard's."""
     scoreboard, queue_dir = walked
     folder = str(PurePosixPath(scoreboard).parent)
-    if path == scoreboard or (queue_dir and path.startswith(queue_dir + "/")):
-        return True
-    return folder not in ("", ".") and path.startswith(folder + "/")
+    prefixes = [f"{queue_dir}/"] if queue_dir else []
+    if folder not in ("", "."):
+        prefixes.append(f"{folder}/")
+    return scoreboard, tuple(prefixes)
 
 
 @lru_cache(maxsize=65536)
@@ -88,28 +94,100 @@ class Holding:
         return covering(self.paths, path)
 
 
-def held_at(ctx: Context, moment: datetime) -> list[Holding]:
+def held_at(ctx: Context, moment: datetime) -> tuple[Holding, ...]:
     """Every claim row on the scoreboard at `moment` (its adding and removing commits included)."""
+    timeline = shared(ctx, _timeline)
+    t = moment.timestamp()
+    k = bisect.bisect_left(timeline.bounds, t)
+    if k < len(timeline.bounds) and timeline.bounds[k] == t:
+        # A claim was added or removed right then: those commits count as inside the claim.
+        held = tuple(claim for start, end, claim in timeline.windows if start <= t <= end)
+    else:
+        held = timeline.inside[k]
     out = []
+    for first, changes in held:
+        holding = first
+        for since, changed in changes:
+            if since <= t:
+                holding = changed
+        out.append(holding)
+    return tuple(out)
+
+
+# A claim as `held_at` reads it: the row with the paths it claimed first, and each later change
+# of its Scope (since when, the row with the new paths), in the history's order. Times are POSIX
+# seconds: floats compare several times faster than datetimes.
+_Claim = tuple[Holding, tuple[tuple[float, Holding], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """The claims on the scoreboard over time, indexed for `held_at`: rules ask it for hundreds of
+    commits, and there are hundreds of claims."""
+
+    windows: tuple[tuple[float, float, _Claim], ...]  # (added, removed or inf, the claim)
+    bounds: list[float]  # every time a claim was added or removed, sorted
+    # inside[k]: the claims held all through the gap between bounds[k - 1] and bounds[k] (the
+    # last: after every bound), in the history's order. Between two bounds nothing changes.
+    inside: list[tuple[_Claim, ...]]
+
+
+def _timeline(ctx: Context) -> _Timeline:
+    windows = []
     for span in ctx.board.history.claims:
-        if span.added.at > moment or (span.removed is not None and span.removed.at < moment):
+        first = Holding(span, span.scopes[0][1] if span.scopes else ())
+        later = tuple((commit.at.timestamp(), Holding(span, s)) for commit, s in span.scopes[1:])
+        removed = span.removed.at.timestamp() if span.removed is not None else math.inf
+        windows.append((span.added.at.timestamp(), removed, (first, later)))
+    changes: dict[float, tuple[list[int], list[int]]] = {}
+    for i, (start, end, _claim) in enumerate(windows):
+        changes.setdefault(start, ([], []))[0].append(i)
+        changes.setdefault(end, ([], []))[1].append(i)
+    bounds = sorted(changes)
+    inside = []
+    held: set[int] = set()
+    for bound in bounds:
+        inside.append(tuple([windows[i][2] for i in sorted(held)]))
+        came, went = changes[bound]
+        held.update(came)
+        held.difference_update(went)
+    inside.append(tuple([windows[i][2] for i in sorted(held)]))
+    return _Timeline(tuple(windows), bounds, inside)
+
+
+def worked_on(ctx: Context) -> tuple[tuple[Commit, tuple[str, ...]], ...]:
+    """Each commit but merges, newest first, with the paths it changed off the blackboard (what
+    claims are about); commits that changed nothing else are left out."""
+    return shared(ctx, _worked_on)
+
+
+def _worked_on(ctx: Context) -> tuple[tuple[Commit, tuple[str, ...]], ...]:
+    scoreboard, folders = _blackboard_folders(blackboard_paths(ctx))
+    found = []
+    for commit in ctx.board.history.commits:
+        if commit.merge:
             continue
-        paths = span.scopes[0][1] if span.scopes else ()
-        for commit, scope in span.scopes:
-            if commit.at <= moment:
-                paths = scope
-        out.append(Holding(span, paths))
-    return out
+        touched = [p for p in commit.paths if p != scoreboard and not p.startswith(folders)]
+        if touched:
+            found.append((commit, tuple(touched)))
+    return tuple(found)
 
 
-def message_index(ctx: Context) -> dict[tuple[str, str], Message]:
-    """The board's messages by (queue path, message id): where a trail's message is now."""
+def message_of(ctx: Context, trail: MessageTrail) -> Message | None:
+    """The trail's message as it is on the board now, if it still is."""
+    if not trail.present:
+        return None
+    # Built on first use only: the rules ask for the few trails they report.
+    return shared(ctx, _message_index).get((trail.path, trail.id))
+
+
+def _message_index(ctx: Context) -> dict[tuple[str, str], Message]:
     return {(m.source.path, m.id): m for m in ctx.board.messages}
 
 
-def where(trail: MessageTrail, index: dict[tuple[str, str], Message]) -> SourceRef:
+def where(ctx: Context, trail: MessageTrail) -> SourceRef:
     """The heading of the trail's message on the board, or its queue file when it is gone."""
-    message = index.get((trail.path, trail.id)) if trail.present else None
+    message = message_of(ctx, trail)
     return message.source if message is not None else SourceRef(trail.path)
 
 

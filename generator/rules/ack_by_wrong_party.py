@@ -32,11 +32,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.analysis import AddressKind, Context
-from generator.model import Severity
+from generator.model import MessageTrail, Severity
 from generator.rules._history import (
     ack_line,
     is_broadcast_trail,
-    message_index,
+    message_of,
     recipient_of_trail,
     where,
 )
@@ -44,44 +44,62 @@ from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    index = message_index(ctx)
+    # Who may change a trail's message depends on its queue file and `to:` only, of which the
+    # board has few: each pair is judged once (reading a file name is not cheap).
+    judged: dict[tuple[str, str | None], tuple[bool, str | None]] = {}
     for trail in ctx.board.history.trails:
-        broadcast = is_broadcast_trail(ctx, trail)
-        to = recipient_of_trail(ctx, trail)
-        message = index.get((trail.path, trail.id)) if trail.present else None
+        owner: tuple[bool, str | None] | None = None  # at the trail's first change to judge
         for event in trail.events:
             committer = event.commit.session
             if committer is None or event.kind not in ("status", "ack") or event.detail:
                 continue  # unprefixed commits, and ack lines that came with the block itself
+            if owner is None:
+                key = (trail.path, trail.to)
+                if key not in judged:
+                    judged[key] = _owner(ctx, trail)
+                owner = judged[key]
+            broadcast, recipient = owner
             if broadcast:
                 if event.kind != "ack" or event.by is None:
                     continue
-                owner = ctx.book.resolve(event.by)
-                allowed = owner.id if owner.kind is AddressKind.SESSION else event.by
+                acker = ctx.book.resolve(event.by)
+                allowed = acker.id if acker.kind is AddressKind.SESSION else event.by
+            elif recipient is not None:
+                allowed = recipient
+            else:
+                continue  # an agent or an unknown recipient: no session owns the ack
+            if committer == allowed:
+                continue
+            if broadcast:
                 what = f"added the ack line of {event.by} ({event.state})"
                 rule = "each session acks a broadcast only for itself"
             else:
-                if to.kind is AddressKind.SESSION and to.id:
-                    allowed = to.id
-                elif to.kind is AddressKind.HUMAN:
-                    allowed = "human"
-                else:
-                    continue  # an agent or an unknown recipient: no session owns the ack
                 what = (
                     f"changed the status from {event.before} to {event.state}"
                     if event.kind == "status"
                     else f"appended an ack line ({event.state})"
                 )
                 rule = f"only the recipient {allowed} may"
-            if committer == allowed:
-                continue
-            ack = ack_line(message, event) if event.kind == "ack" else None
-            source = ack.source if ack is not None else where(trail, index)
+            ack = ack_line(message_of(ctx, trail), event) if event.kind == "ack" else None
+            source = ack.source if ack is not None else where(ctx, trail)
             yield Hit.at(
                 source,
                 f"{trail.id}: {event.commit.label} {what} as {committer}; {rule}",
                 commit=event.commit.short,
             )
+
+
+def _owner(ctx: Context, trail: MessageTrail) -> tuple[bool, str | None]:
+    """Whether the trail's message is a broadcast, and for a direct one who alone may change it:
+    the recipient session, `human`, or None (an agent or an unknown recipient: nobody judged)."""
+    if is_broadcast_trail(ctx, trail):
+        return True, None
+    to = recipient_of_trail(ctx, trail)
+    if to.kind is AddressKind.SESSION and to.id:
+        return False, to.id
+    if to.kind is AddressKind.HUMAN:
+        return False, "human"
+    return False, None
 
 
 RULE = Rule(

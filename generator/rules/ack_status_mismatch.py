@@ -32,14 +32,14 @@ from collections.abc import Iterable
 
 from generator.analysis import ACK_STATES, Context
 from generator.model import Severity
-from generator.rules._common import is_broadcast, newest_ack, parsed_messages
+from generator.rules._common import direct_messages, newest_ack
 from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    for message in direct_messages(ctx):
         last = newest_ack(message)
-        if last is None or is_broadcast(ctx, message) or last.state not in ACK_STATES:
+        if last is None or last.state not in ACK_STATES:
             continue  # an unknown ack state is the reader's finding (message-parse)
         if last.state.strip().lower() == message.status.strip().lower():
             continue

@@ -38,9 +38,8 @@ from generator.model import Severity
 from generator.rules._common import (
     ack_session,
     ago,
-    is_broadcast,
+    broadcasts,
     message_label,
-    parsed_messages,
     resolve,
 )
 from generator.rules.base import Hit, Rule
@@ -48,8 +47,9 @@ from generator.rules.base import Hit, Rule
 
 def check(ctx: Context) -> Iterable[Hit]:
     limit = timedelta(hours=ctx.config.thresholds.unacked_hours)
-    for message in parsed_messages(ctx.board):
-        if message.at is None or not is_broadcast(ctx, message):
+    sessions = sorted(ctx.seen_times)
+    for message in broadcasts(ctx):
+        if message.at is None:
             continue
         sent = message.at.value
         if ctx.now - sent < limit:
@@ -59,7 +59,7 @@ def check(ctx: Context) -> Iterable[Hit]:
         acked = {ack_session(ctx, a) for a in message.acks}
         missing = [
             sid
-            for sid in sorted(ctx.seen_times)
+            for sid in sessions
             if sid != sender_id and sid not in acked and ctx.liveness_at(sid, sent) is Liveness.LIVE
         ]
         if missing:

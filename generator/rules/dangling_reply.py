@@ -38,7 +38,7 @@ from generator.timeutil import parse_stamp
 
 def check(ctx: Context) -> Iterable[Hit]:
     messages = ctx.board.messages
-    for message in parsed_messages(ctx.board):
+    for message in parsed_messages(ctx):
         if not message.re or not message.re.strip():
             continue
         if reply_target(message, messages) is not None:

@@ -30,14 +30,14 @@ from datetime import timedelta
 
 from generator.analysis import Context
 from generator.model import Severity
-from generator.rules._common import iter_stamps, when
+from generator.rules._common import stamp_sites, when
 from generator.rules.base import Hit, Rule
 from generator.timeutil import human_age
 
 
 def check(ctx: Context) -> Iterable[Hit]:
     limit = ctx.now + timedelta(minutes=ctx.config.thresholds.future_skew_minutes)
-    for site in iter_stamps(ctx.board):
+    for site in stamp_sites(ctx):
         value = site.stamp.value
         if value > limit:
             ahead = human_age(value - ctx.now)

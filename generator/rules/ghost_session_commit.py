@@ -27,6 +27,7 @@ released. A session that needs to come back claims again, in its own commit.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from generator.analysis import Context
@@ -46,12 +47,17 @@ def check(ctx: Context) -> Iterable[Hit]:
     for span in history.claims:
         end = span.removed.at.timestamp() if span.removed is not None else float("inf")
         spans.setdefault(span.session, []).append((span.added.at.timestamp(), end))
+    # Each session's rows merged into disjoint times on the board, so that one bisect per commit
+    # tells whether it fell inside one (there are thousands of commits, hundreds of rows).
+    on_board = {sid: _merged(windows) for sid, windows in spans.items()}
     for commit in history.commits:
         sid = commit.session
         if sid is None or commit.at <= since:
             continue
+        starts, ends = on_board.get(sid, ([], []))
         moment = commit.at.timestamp()
-        if any(start <= moment <= end for start, end in spans.get(sid, ())):
+        i = bisect.bisect_right(starts, moment)
+        if i and moment <= ends[i - 1]:
             continue
         before = [s for s in history.claims if s.session == sid and s.removed is not None]
         before = [s for s in before if s.removed is not None and s.removed.at < commit.at]
@@ -66,6 +72,19 @@ def check(ctx: Context) -> Iterable[Hit]:
             f"claim row ({context})",
             commit=commit.short,
         )
+
+
+def _merged(windows: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """The union of closed intervals, as the sorted starts and ends of disjoint ones."""
+    starts: list[float] = []
+    ends: list[float] = []
+    for start, end in sorted(windows):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 RULE = Rule(

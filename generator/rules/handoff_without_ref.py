@@ -39,7 +39,7 @@ NO_REF = frozenset({"", "—", "–", "-", "--"})
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    for message in parsed_messages(ctx):
         if message.type not in OWNERSHIP_TYPES:
             continue
         ref = (message.ref or "").strip()

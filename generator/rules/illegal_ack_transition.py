@@ -44,12 +44,12 @@ with a note) and send a new `handoff` message; to change a `declined`, send a ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from generator.analysis import ACK_STATES, Context
 from generator.model import Ack, Message, Severity
-from generator.rules._common import ack_session, is_broadcast, parsed_messages
-from generator.rules._history import message_index, where
+from generator.rules._common import ack_session, broadcasts, direct_messages
+from generator.rules._history import where
 from generator.rules.base import Hit, Rule
 
 # Every state reachable from a state (a skip forward is allowed, so this is the closure).
@@ -64,18 +64,15 @@ REACHABLE: dict[str, frozenset[str]] = {
 _ORDER = {"sent": 0, "seen": 1, "answered": 2, "accepted": 2, "declined": 2, "done": 3}
 
 
-def _chains(ctx: Context, message: Message) -> Iterator[tuple[Ack, ...]]:
-    if not is_broadcast(ctx, message):
-        yield message.acks
-        return
+def _chains(ctx: Context, message: Message) -> Iterable[list[Ack]]:
+    """A broadcast's ack lines, session by session."""
     by_session: dict[str, list[Ack]] = {}
     for ack in message.acks:
         by_session.setdefault(ack_session(ctx, ack), []).append(ack)
-    for acks in by_session.values():
-        yield tuple(acks)
+    return by_session.values()
 
 
-def _walk(message: Message, acks: tuple[Ack, ...]) -> Iterator[Hit]:
+def _walk(message: Message, acks: Sequence[Ack]) -> Iterator[Hit]:
     state = "sent"
     for ack in acks:
         new = ack.state.strip().lower()
@@ -94,7 +91,6 @@ def _walk(message: Message, acks: tuple[Ack, ...]) -> Iterator[Hit]:
 
 def _history(ctx: Context) -> Iterator[Hit]:
     """The heading's status as git saw it change, commit by commit."""
-    index = message_index(ctx)
     for trail in ctx.board.history.trails:
         state: str | None = None
         for event in trail.events:
@@ -110,7 +106,7 @@ def _history(ctx: Context) -> Iterator[Hit]:
             if new != state and new not in REACHABLE[state]:
                 how = "back from" if _ORDER[new] < _ORDER[state] else "from"
                 yield Hit.at(
-                    where(trail, index),
+                    where(ctx, trail),
                     f"{trail.id}: {event.commit.label} changed its status {how} {state} to "
                     f"{new}, which the ack state machine does not allow",
                     commit=event.commit.short,
@@ -119,9 +115,14 @@ def _history(ctx: Context) -> Iterator[Hit]:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    # Every state is a step from `sent`: a chain of one line cannot be wrong (most are).
+    for message in direct_messages(ctx):
+        if len(message.acks) > 1:
+            yield from _walk(message, message.acks)
+    for message in broadcasts(ctx):
         for chain in _chains(ctx, message):
-            yield from _walk(message, chain)
+            if len(chain) > 1:
+                yield from _walk(message, chain)
     yield from _history(ctx)
 
 

@@ -52,7 +52,7 @@ def _span(start: int, end: int) -> str:
 
 
 def _messages(ctx: Context) -> Iterator[Hit]:
-    for message in parsed_messages(ctx.board):
+    for message in parsed_messages(ctx):
         found = check(message.body) if message.body.strip() else []
         if not found:
             continue

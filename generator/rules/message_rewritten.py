@@ -35,21 +35,20 @@ from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import Severity
-from generator.rules._history import message_index, where, who
+from generator.rules._history import where, who
 from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    index = message_index(ctx)
     for trail in ctx.board.history.trails:
-        added = trail.events[0] if trail.events else None
-        first = added.commit if added is not None and added.kind == "added" else None
         for event in trail.events:
             if event.kind != "rewritten":
                 continue
+            added = trail.events[0]
+            first = added.commit if added.kind == "added" else None
             since = f" after it was first committed in {first.short}" if first else ""
             yield Hit.at(
-                where(trail, index),
+                where(ctx, trail),
                 f"{trail.id}: {event.detail} changed in {event.commit.label} "
                 f"(by {who(event.commit)}){since}; only `status:` and new ack lines may change",
                 commit=event.commit.short,

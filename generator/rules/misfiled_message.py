@@ -34,34 +34,34 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from generator.analysis import AddressKind, Context, Resolved
-from generator.model import Message, Severity
+from generator.model import Severity
 from generator.rules._common import message_label, parsed_messages, resolve
 from generator.rules.base import Hit, Rule
 
 
-def _wrong_file(ctx: Context, message: Message) -> str | None:
-    """Why the block does not belong in its file, or None when it does (or cannot be told)."""
-    to = resolve(ctx, message.to)
+def _wrong_file(ctx: Context, address: str, queue: str) -> str | None:
+    """Why a block to `address` does not belong in the queue file of `queue`, or None when it does
+    (or cannot be told)."""
+    to = resolve(ctx, address)
     if to.kind is AddressKind.UNKNOWN:
         return None
-    if message.is_broadcast:
+    if queue == "all":  # `to-all.md`, as `Message.is_broadcast`
         if to.kind is AddressKind.EVERYONE:
             return None
         return f"to:{to.raw} is not a broadcast (to:all)"
     if to.kind is AddressKind.EVERYONE:
         return f"to:{to.raw} is a broadcast, which belongs in to-all.md"
-    owner = resolve(ctx, message.queue)
+    owner = resolve(ctx, queue)
     if owner.kind is AddressKind.UNKNOWN:
         # A file named after nobody known (a typo'd `to-sQ.md`; a file name alone never makes a
         # session known) is read by nobody, while `to:` names someone who reads another file.
-        if message.queue and to.raw.lower() == message.queue.lower():
+        if queue and to.raw.lower() == queue.lower():
             return None
         return (
-            f"to:{_named(to)} is {_what(to)}, and {message.queue} is no one known: nobody "
-            "reads this file"
+            f"to:{_named(to)} is {_what(to)}, and {queue} is no one known: nobody reads this file"
         )
     if to.kind is not owner.kind:
-        return f"to:{to.raw} is {_what(to)}, not {message.queue}"
+        return f"to:{to.raw} is {_what(to)}, not {queue}"
     if to.id and owner.id and to.id != owner.id:
         return f"to:{_named(to)} is not {owner.id}"
     return None
@@ -80,10 +80,15 @@ def _what(resolved: Resolved) -> str:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    # The verdict depends on `to:` and the file only: the board has few pairs of them.
+    verdicts: dict[tuple[str, str], str | None] = {}
+    for message in parsed_messages(ctx):
         if not message.to:
             continue  # a missing `to:` is message-parse's
-        why = _wrong_file(ctx, message)
+        pair = (message.to, message.queue)
+        if pair not in verdicts:
+            verdicts[pair] = _wrong_file(ctx, *pair)
+        why = verdicts[pair]
         if why is not None:
             name = PurePosixPath(message.source.path).name
             yield Hit.at(message.source, f"{message_label(message)} is filed in {name} but {why}")

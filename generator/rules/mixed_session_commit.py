@@ -35,15 +35,12 @@ from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import Severity, SourceRef
-from generator.rules._history import held_at, on_blackboard, who
+from generator.rules._history import held_at, who, worked_on
 from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for commit in ctx.board.history.commits:
-        if commit.merge:
-            continue
-        touched = [p for p in commit.paths if not on_blackboard(ctx, p)]
+    for commit, touched in worked_on(ctx):
         if len(touched) < 2:
             continue
         holdings = held_at(ctx, commit.at)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from generator.analysis import Context
 from generator.model import Severity, SourceRef, Stamp
-from generator.rules._common import iter_stamps, when
+from generator.rules._common import stamp_sites, when
 from generator.rules.base import Hit, Rule
 
 
@@ -43,7 +43,7 @@ def _hit(source: SourceRef, what: str, stamp: Stamp) -> Hit:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for site in iter_stamps(ctx.board):
+    for site in stamp_sites(ctx):
         if not site.stamp.canonical:
             yield _hit(site.source, site.what, site.stamp)
 

@@ -44,8 +44,6 @@ _MD = MarkdownIt("commonmark")
 
 def _html_fragments(body: str) -> Iterator[tuple[int, str]]:
     """(0-based line in `body`, HTML text) of every raw HTML token, in document order."""
-    if "<" not in body:
-        return  # raw HTML starts with `<`: most bodies need no parse at all
     for token in _MD.parse(body):
         if token.map is None:
             continue
@@ -62,7 +60,9 @@ def _html_fragments(body: str) -> Iterator[tuple[int, str]]:
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    for message in parsed_messages(ctx):
+        if "<" not in message.body:
+            continue  # raw HTML starts with `<`: most bodies need no parse at all
         fragments = [(n, f) for n, f in _html_fragments(message.body) if f.strip()]
         if not fragments:
             continue

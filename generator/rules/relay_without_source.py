@@ -35,7 +35,7 @@ from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    for message in parsed_messages(ctx):
         if message.type == "relay" and not (message.via or "").strip():
             yield Hit.at(
                 message.source,

@@ -38,17 +38,14 @@ from collections.abc import Iterable
 from generator.analysis import Context, Liveness
 from generator.model import Severity, SourceRef
 from generator.rules._common import when
-from generator.rules._history import held_at, on_blackboard, short_paths
+from generator.rules._history import held_at, short_paths, worked_on
 from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for commit in ctx.board.history.commits:
+    for commit, touched in worked_on(ctx):
         sid = commit.session
-        if sid is None or commit.merge:
-            continue
-        touched = [p for p in commit.paths if not on_blackboard(ctx, p)]
-        if not touched:
+        if sid is None:
             continue
         holdings = held_at(ctx, commit.at)
         if not holdings:

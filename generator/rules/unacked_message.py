@@ -36,14 +36,14 @@ from datetime import timedelta
 
 from generator.analysis import AddressKind, Context
 from generator.model import Severity
-from generator.rules._common import ago, is_broadcast, message_label, parsed_messages, recipient
+from generator.rules._common import ago, direct_messages, message_label, recipient
 from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
     limit = timedelta(hours=ctx.config.thresholds.unacked_hours)
-    for message in parsed_messages(ctx.board):
-        if message.at is None or is_broadcast(ctx, message):
+    for message in direct_messages(ctx):
+        if message.at is None:
             continue
         if message.status != "sent" or any(a.state != "sent" for a in message.acks):
             continue

@@ -38,11 +38,21 @@ from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    for message in parsed_messages(ctx.board):
+    messages = parsed_messages(ctx)
+    # The board has few distinct addresses: each is judged once, then messages are looked up.
+    addresses = {m.to for m in messages} | {m.sender for m in messages}
+    unknown = {
+        value
+        for value in addresses
+        if value  # a missing field is message-parse's
+        and resolve(ctx, value).kind is AddressKind.UNKNOWN
+        and not known_before_cut(ctx, value)
+    }
+    for message in messages:
+        if message.to not in unknown and message.sender not in unknown:
+            continue
         for key, value in (("to", message.to), ("from", message.sender)):
-            if not value:
-                continue  # a missing field is message-parse's
-            if resolve(ctx, value).kind is AddressKind.UNKNOWN and not known_before_cut(ctx, value):
+            if value in unknown:
                 yield Hit.at(
                     message.source,
                     f"{message.id}: {key}:{value} resolves to no session, name, agent or human",

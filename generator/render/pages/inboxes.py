@@ -599,13 +599,11 @@ def _digest(material: tuple[Any, ...]) -> str:
     return hashlib.sha256(repr(material).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def card_key(
-    v: MessageView, page: str, site: tuple[Any, ...], tasks: Callable[[Message], list[Any]]
-) -> str:
+def card_key(v: MessageView, page: str, site: str, tasks: Callable[[Message], list[Any]]) -> str:
     """A digest of everything `message_card` shows for `v` on `page`: its key in the render cache.
 
-    `site` holds what every fragment of the site shares (the repository URL, the URL style, the
-    thresholds, the source ref when it is not a hole). The holes — the waiting note, the
+    `site` is a digest of what every fragment of the site shares (the repository URL, the URL
+    style, the thresholds, the source ref when it is not a hole). The holes — the waiting note, the
     findings (which name ages) and the source ref — are not in it: each build fills them afresh.
     """
     m = v.message
@@ -633,17 +631,9 @@ def card_key(
             (parent.archive, parent.anchor, parent.message.type, parent.message.sender)
             if parent is not None
             else None,
-            [
-                (
-                    r.archive,
-                    r.anchor,
-                    r.message.sender,
-                    r.message.status,
-                    r.message.at,
-                    r.message.body,
-                )
-                for r in v.replies
-            ],
+            # A reply's fingerprint stands for everything it holds (its sender, status, time,
+            # body), at the cost of a short string rather than the repr of its body.
+            [(r.archive, r.anchor, r.fingerprint) for r in v.replies],
             tasks(m) if m.ref else None,
             v.sender_links,
             # An Agent Mail card: everything it shows is the card, but for its anchor, which
@@ -653,7 +643,7 @@ def card_key(
     )
 
 
-def row_key(v: MessageView, page: str, site: tuple[Any, ...]) -> str:
+def row_key(v: MessageView, page: str, site: str) -> str:
     """A digest of everything `waiting_row` shows for `v` but its holes (the age, overdue)."""
     r = v.owner
     filed = v.recipient.title if v.owed_by is not None else None  # a misfiled row names both
@@ -695,7 +685,10 @@ class Fragments:
         # Without a repository URL there are no source links, so the ref shows nowhere.
         self.ref_hole = links.repo is not None and bool(_PLAIN_REF.match(links.ref))
         ref_shown = links.repo is not None and not self.ref_hole
-        self.site = (links.repo, directory_urls, thresholds, links.ref if ref_shown else None)
+        # Digested once: every card's key holds it, and the thresholds' repr is Python code.
+        self.site = _digest(
+            (links.repo, directory_urls, thresholds, links.ref if ref_shown else None)
+        )
         self._macros: Any = None
 
     def card(self, v: MessageView, ui: Any) -> Markup:
