@@ -41,7 +41,8 @@ def test_the_shipped_docs_go_to_mkdocs_as_they_are() -> None:
     assert plugin.blocks == {"index.md": [board[len("# Board\n\n") :].rstrip("\n")]}
 
 
-def test_blocks_held_on_disk_come_back_whole_for_search_then_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("room", [0, 10_000], ids=["in a file", "in memory"])
+def test_blocks_held_back_come_back_whole_for_search_then_page(tmp_path: Path, room: int) -> None:
     from types import SimpleNamespace
 
     from generator.render.placeholders import Holder
@@ -49,10 +50,12 @@ def test_blocks_held_on_disk_come_back_whole_for_search_then_page(tmp_path: Path
     # Line endings, a lone carriage return and characters outside ASCII come back as they were.
     block = '<div class="sb-page">\r\n<p>caf\u00e9 \U0001f600\r</p>\n<div>x</div>\n</div>'
     board = f"# Board\n\n{block}\n\n## Two\n\n{block.replace('x', 'y')}\n"
-    holder = Holder(lambda p: p != "docs/a.md", tmp_path / "held")
+    holder = Holder(lambda p: p != "docs/a.md", tmp_path / "held", in_memory=room)
     assert holder.hold("docs/a.md", board) == board
     skeleton = holder.hold("index.md", board)
-    assert "sb-page" not in skeleton and list((tmp_path / "held").iterdir())
+    assert "sb-page" not in skeleton
+    # Within the room in memory, beyond it in a file.
+    assert (tmp_path / "held").exists() == (room == 0)
     plugin = holder.fill(release=True)
     page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"), content=skeleton)
     plugin.put_search_text({}, page=page)
@@ -63,6 +66,19 @@ def test_blocks_held_on_disk_come_back_whole_for_search_then_page(tmp_path: Path
     assert page.content == board
     plugin.on_post_page("<html>", page=page)  # written: the page's HTML is let go
     assert page.content is None
+
+
+def test_held_pages_go_to_files_once_the_room_in_memory_is_taken(tmp_path: Path) -> None:
+    from generator.render.placeholders import Holder
+
+    block = '<div class="sb-page">\n<p>caf\u00e9</p>\n</div>'
+    page = f"# P\n\n{block}\n"
+    packed = len(f"{len(block)}\n{block}".encode())  # a line of lengths, then the blocks, UTF-8
+    holder = Holder(lambda p: True, tmp_path / "held", in_memory=2 * packed)
+    for n in range(3):
+        holder.hold(f"p{n}.md", page)
+    assert [isinstance(held, bytes) for held in holder.blocks.values()] == [True, True, False]
+    assert [p.name for p in (tmp_path / "held").iterdir()] == ["2.html"]
 
 
 def test_search_text_drops_tags_but_headings_with_an_id() -> None:
