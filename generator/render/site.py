@@ -243,9 +243,9 @@ def _write_site(result: Result, out: Path, progress: Progress, save_cache: bool 
     from generator.render.placeholders import Holder  # imports mkdocs: only when building
 
     with tempfile.TemporaryDirectory(prefix="statusboard-") as tmp:
-        # Each page's HTML is held back as soon as it is rendered, in a file beside the mkdocs
-        # project, and read back while mkdocs builds that page: a large board's pages are
-        # hundreds of megabytes, never all in memory at once.
+        # Each page's HTML is held back as soon as it is rendered, in memory up to a bound and
+        # then in a file beside the mkdocs project, read back while mkdocs builds that page: a
+        # large board's pages are hundreds of megabytes, never all in memory at once.
         holder = Holder(_generated, Path(tmp) / "held")
         with progress.stage("pages") as stage, collector_running():
             files = site_files(result, save_cache=save_cache, keep=holder.hold)
