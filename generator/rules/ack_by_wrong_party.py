@@ -44,9 +44,6 @@ from generator.rules.base import Hit, Rule
 
 
 def check(ctx: Context) -> Iterable[Hit]:
-    # Who may change a trail's message depends on its queue file and `to:` only, of which the
-    # board has few: each pair is judged once (reading a file name is not cheap).
-    judged: dict[tuple[str, str | None], tuple[bool, str | None]] = {}
     for trail in ctx.board.history.trails:
         owner: tuple[bool, str | None] | None = None  # at the trail's first change to judge
         for event in trail.events:
@@ -54,10 +51,7 @@ def check(ctx: Context) -> Iterable[Hit]:
             if committer is None or event.kind not in ("status", "ack") or event.detail:
                 continue  # unprefixed commits, and ack lines that came with the block itself
             if owner is None:
-                key = (trail.path, trail.to)
-                if key not in judged:
-                    judged[key] = _owner(ctx, trail)
-                owner = judged[key]
+                owner = _owner(ctx, trail)
             broadcast, recipient = owner
             if broadcast:
                 if event.kind != "ack" or event.by is None:

@@ -34,18 +34,19 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from generator.analysis import AddressKind, Context, Resolved
-from generator.model import Severity
+from generator.model import Message, Severity
 from generator.rules._common import message_label, parsed_messages, resolve
 from generator.rules.base import Hit, Rule
 
 
-def _wrong_file(ctx: Context, address: str, queue: str) -> str | None:
-    """Why a block to `address` does not belong in the queue file of `queue`, or None when it does
-    (or cannot be told)."""
-    to = resolve(ctx, address)
+def _wrong_file(ctx: Context, message: Message) -> str | None:
+    """Why the block does not belong in its file, or None when it does (or cannot be told): a
+    matter of its `to:` and its file only."""
+    to = resolve(ctx, message.to)
+    queue = message.queue
     if to.kind is AddressKind.UNKNOWN:
         return None
-    if queue == "all":  # `to-all.md`, as `Message.is_broadcast`
+    if message.is_broadcast:
         if to.kind is AddressKind.EVERYONE:
             return None
         return f"to:{to.raw} is not a broadcast (to:all)"
@@ -87,7 +88,7 @@ def check(ctx: Context) -> Iterable[Hit]:
             continue  # a missing `to:` is message-parse's
         pair = (message.to, message.queue)
         if pair not in verdicts:
-            verdicts[pair] = _wrong_file(ctx, *pair)
+            verdicts[pair] = _wrong_file(ctx, message)
         why = verdicts[pair]
         if why is not None:
             name = PurePosixPath(message.source.path).name
