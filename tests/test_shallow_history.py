@@ -35,6 +35,7 @@ HISTORY_RULES = {
     "commit-prefix-missing",
     "ghost-session-commit",
     "unknown-recipient",
+    "misfiled-message",
 }
 
 
@@ -276,3 +277,28 @@ def test_messages_and_claims_at_the_boundary_are_a_starting_state(
     assert after["source"]["boundary"] == [shas[-1]]  # the heartbeat; the ack comes after it
     assert trail(after) == [("ack", ack, "sA")]
     assert f'by sA">{ack[:7]}' in after_card and shas[-1][:7] not in after_card
+
+
+def test_a_queue_file_of_a_session_released_before_the_boundary_is_not_misfiled(
+    origin: tuple[GitRepo, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """sD (Braga) was released before the boundary: a message to Braga in to-sD.md is filed right,
+    which only the lost history can tell; the shallow clone says nothing rather than guess."""
+    repo, _shas = origin
+    repo.write("statusboard.toml", 'names = ["Sintra", "Porto", "Braga"]\n')
+    repo.write(
+        "docs/ai/sessions/queue/to-sD.md",
+        "## 2026-05-31T09:10Z · from:sA · to:Braga · type:info · status:sent\n\nThanks.\n",
+    )
+    repo.commit("[sA] docs(ai-sessions): thanks to Braga", at=at(10))
+    assert history_findings(lint(clone(repo.root, tmp_path / "full"), capsys, "--no-cache")) == []
+    shallow_repo = clone(repo.root, tmp_path / "shallow", 1)
+    assert history_findings(lint(shallow_repo, capsys, "--no-cache")) == []
+    # A file named after nobody, in the shallow clone too: reported (no history could name it).
+    repo.write(
+        "docs/ai/sessions/queue/to-nobody-here.md",
+        "## 2026-05-31T09:11Z · from:sA · to:sB · type:info · status:sent\n\nOops.\n",
+    )
+    repo.commit("[sA] docs(ai-sessions): misfiled", at=at(11))
+    found = history_findings(lint(clone(repo.root, tmp_path / "shallow2", 1), capsys, "--no-cache"))
+    assert [rule for rule, _ in found] == ["misfiled-message"]

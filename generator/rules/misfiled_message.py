@@ -9,6 +9,10 @@ to `human` or to an agent; and a block in `to-all.md` whose `to:` is not a broad
 (`to-sQ.md`, a typo; a queue file's name alone never makes a session known), is reported too: no
 one reads that file. A `to:` that resolves to nothing is unknown-recipient's finding instead.
 
+In a shallow clone the claims of released sessions are not in the fetched history, so a file
+named like a session id or a display name that only that history knows is not reported as read by
+nobody (fetch the whole history).
+
 ## Why it matters
 
 Lossy relay: each session reads its own queue file and `to-all.md`; a block filed elsewhere is never
@@ -36,6 +40,7 @@ from pathlib import PurePosixPath
 from generator.analysis import AddressKind, Context, Resolved
 from generator.model import Message, Severity
 from generator.rules._common import message_label, parsed_messages, resolve
+from generator.rules._history import known_before_cut
 from generator.rules.base import Hit, Rule
 
 
@@ -58,6 +63,8 @@ def _wrong_file(ctx: Context, message: Message) -> str | None:
         # session known) is read by nobody, while `to:` names someone who reads another file.
         if queue and to.raw.lower() == queue.lower():
             return None
+        if known_before_cut(ctx, queue):
+            return None  # a session released before a shallow clone's boundary: cannot be told
         return (
             f"to:{_named(to)} is {_what(to)}, and {queue} is no one known: nobody reads this file"
         )
