@@ -102,6 +102,9 @@ def bind(folder: Path, port: int, builder: Callable[[], None] | None = None) -> 
     return server
 
 
+JOIN_SECONDS = 5.0  # how long Ctrl-C waits for the server's and the watcher's threads
+
+
 def _run(server: SiteServer, verbose: bool) -> None:
     """Serve until Ctrl-C, then stop the server, its watcher and its threads."""
     quiet = logging.getLogger("mkdocs.livereload")
@@ -116,7 +119,10 @@ def _run(server: SiteServer, verbose: bool) -> None:
         server.shutdown()
         for thread in (server.serve_thread, server.observer):
             if thread.is_alive():  # the watcher never started when nothing is watched
-                thread.join()
+                # Bounded: the process ends right after, and Ctrl-C must end it even when the
+                # file watcher's thread is slow to stop (once, on a loaded machine, `serve` was
+                # still running a minute after SIGINT).
+                thread.join(timeout=JOIN_SECONDS)
         quiet.setLevel(level)
 
 

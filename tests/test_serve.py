@@ -243,3 +243,31 @@ def test_a_built_folder_is_served_until_stopped(tmp_path: Path) -> None:
         server.shutdown()
         thread.join(timeout=WAIT)
     assert not thread.is_alive()
+
+
+def test_ctrl_c_ends_serve_even_when_the_watcher_thread_does_not_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from generator import serve
+
+    stuck = threading.Event()
+    watcher = threading.Thread(target=stuck.wait, daemon=True)  # a watcher that never stops
+    watcher.start()
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    server = SimpleNamespace(
+        serve=interrupted,
+        shutdown=lambda: None,
+        serve_thread=threading.Thread(target=lambda: None),
+        observer=watcher,
+    )
+    monkeypatch.setattr(serve, "JOIN_SECONDS", 0.2)
+    stopping = threading.Thread(target=serve._run, args=(server, False), daemon=True)
+    stopping.start()
+    stopping.join(timeout=10)  # a hang fails here instead of hanging the suite
+    assert not stopping.is_alive() and watcher.is_alive()
+    stuck.set()
